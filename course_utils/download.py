@@ -94,7 +94,7 @@ class _StreamToFile:
                         raise _PermanentError(f"more than {self.max_bytes} bytes, more than any clip")
                     handle.write(chunk)
             if declared >= 0 and received != declared:
-                raise OSError(f"connection ended after {received} of {declared} bytes")
+                raise OSError(f"connection broken after {received} of {declared} bytes")
 
 
 def _stage(source: Source, name: str, staging: Path, timeout: float, max_bytes: int) -> Path:
@@ -130,6 +130,8 @@ def fetch_url(url: str, target: Path, timeout: float = 10.0, max_bytes: int = MA
 def _describe(error: BaseException) -> str:
     if isinstance(error, requests.Timeout):
         return "timed out"
+    if isinstance(error, requests.exceptions.ChunkedEncodingError):
+        return "connection broken during the transfer (body shorter than announced)"
     if isinstance(error, requests.ConnectionError):
         return f"connection failed ({type(error).__name__})"
     if isinstance(error, requests.HTTPError) and error.response is not None:

@@ -1,0 +1,75 @@
+"""Run every solution notebook against a local server, as CI and offline classrooms do.
+
+The server (course_utils.server) serves the offline stand-in, or the ESC-50 folder named by
+COURSE_DATA, on 127.0.0.1, so the lessons' download code runs for real without internet.
+
+    python scripts/run_chapter.py            # execute; executed copies go to artifacts/executed/
+    python scripts/run_chapter.py --nbval    # check every notebook with nbval instead
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SOLUTIONS = REPO / "notebooks" / "solutions"
+ARTIFACTS = REPO / "artifacts"
+
+
+def _serve(data: str | None):
+    from course_utils.server import serve_directory
+
+    if data and Path(data).is_dir():
+        return serve_directory(Path(data))
+    if data not in (None, "", "synthetic"):
+        sys.exit(f"run_chapter: COURSE_DATA must be unset, 'synthetic' or a folder, not {data!r}")
+    return serve_directory(ARTIFACTS / "served-standin", standin=True)
+
+
+def _execute(notebooks: list[Path]) -> int:
+    import nbformat
+    from nbclient import NotebookClient
+
+    out_dir = ARTIFACTS / "executed"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    total = 0.0
+    for path in notebooks:
+        notebook = nbformat.read(path, as_version=4)
+        start = time.perf_counter()
+        NotebookClient(notebook, timeout=900, kernel_name="python3",
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        seconds = time.perf_counter() - start
+        total += seconds
+        nbformat.write(notebook, out_dir / path.name)
+        print(f"{path.name:45s} {seconds:6.1f} s", flush=True)
+    print(f"{'all notebooks':45s} {total:6.1f} s")
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--nbval", action="store_true", help="check the notebooks with nbval")
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/solutions/*.ipynb")
+    args = parser.parse_args()
+    notebooks = args.notebooks or sorted(SOLUTIONS.glob("[0-9][0-9]_*.ipynb"))
+    if not notebooks:
+        print("run_chapter: no notebooks to run yet")
+        return 0
+    os.environ.setdefault("COURSE_DATA_DIR", str(ARTIFACTS / "cache"))
+    with _serve(os.environ.get("COURSE_DATA")) as server:
+        os.environ["COURSE_DATA"] = server.url
+        print(f"run_chapter: data served from {server.root} at {server.url}", flush=True)
+        if args.nbval:
+            import pytest
+
+            return pytest.main(["--nbval-lax", "--nbval-current-env", "-p", "no:cacheprovider",
+                                *map(str, notebooks)])
+        return _execute(notebooks)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

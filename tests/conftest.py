@@ -1,0 +1,50 @@
+"""Shared fixtures: a stand-in ESC-50 folder, a local server for it, and the real sample if present."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from course_utils.constants import DEFAULT_CATEGORIES
+from course_utils.data import select_categories
+from course_utils.server import Faults, serve_directory
+from course_utils.synthetic import standin_metadata, write_standin
+
+REPO = Path(__file__).resolve().parents[1]
+REAL_SAMPLE = Path(os.environ.get("COURSE_REAL_SAMPLE", REPO.parent / "shared" / "esc50-sample"))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch, tmp_path):
+    """No test reads the developer's COURSE_DATA or writes into the real cache."""
+    monkeypatch.delenv("COURSE_DATA", raising=False)
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "default-cache"))
+
+
+@pytest.fixture(scope="session")
+def chapter_clips() -> list[str]:
+    """File names of the chapter's 160 clips (dog, cow, chirping_birds, vacuum_cleaner)."""
+    return list(select_categories(standin_metadata(), DEFAULT_CATEGORIES)["filename"])
+
+
+@pytest.fixture(scope="session")
+def standin_root(tmp_path_factory, chapter_clips) -> Path:
+    """A folder in ESC-50 layout holding the stand-in's metadata and the chapter's 160 clips."""
+    return write_standin(tmp_path_factory.mktemp("standin"), chapter_clips)
+
+
+@pytest.fixture
+def server(standin_root):
+    """A local HTTP server for `standin_root`; tests set `server.faults` as they need."""
+    with serve_directory(standin_root, Faults()) as running:
+        yield running
+
+
+@pytest.fixture
+def real_sample() -> Path:
+    """The partial real ESC-50 copy beside the project; the test is skipped where it is absent."""
+    if not (REAL_SAMPLE / "meta" / "esc50.csv").is_file():
+        pytest.skip(f"real ESC-50 sample not found at {REAL_SAMPLE}")
+    return REAL_SAMPLE
