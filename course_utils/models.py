@@ -1,0 +1,169 @@
+"""The chapter's models: a CNN on spectrograms, recurrent models on waveforms, ResNet18 for transfer."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from .constants import N_FRAMES, N_MELS, N_SAMPLES, TOP_DB
+
+IMAGENET_MEAN = (0.485, 0.456, 0.406)
+IMAGENET_STD = (0.229, 0.224, 0.225)
+
+WEIGHTS_BANNER = """\
+{rule}
+  RANDOM WEIGHTS (OFFLINE): the ImageNet weights for ResNet18 could not be
+  downloaded ({reason}). This model starts from random weights, so what it
+  shows is the mechanics of transfer learning, not its benefit. Do not draw
+  conclusions about pre-training from this run.
+{rule}"""
+
+
+def count_parameters(model: nn.Module) -> tuple[int, int]:
+    """(trainable, total) number of parameters."""
+    total = sum(p.numel() for p in model.parameters())
+    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    return trainable, total
+
+
+class SpectrogramCNN(nn.Module):
+    """Four conv(3x3)/ReLU/max-pool blocks (16-32-64-128 channels), then one linear layer.
+
+    Takes dB mel spectrograms of shape (batch, mels, frames) and returns class scores.
+    """
+
+    def __init__(self, n_classes: int = 4, n_mels: int = N_MELS, n_frames: int = N_FRAMES):
+        super().__init__()
+        blocks, channels = [], [1, 16, 32, 64, 128]
+        for c_in, c_out in zip(channels, channels[1:]):
+            blocks += [nn.Conv2d(c_in, c_out, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2)]
+        self.features = nn.Sequential(*blocks)
+        height, width = n_mels, n_frames
+        for _ in range(4):
+            height, width = height // 2, width // 2
+        self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(128 * height * width, n_classes))
+
+    def forward(self, spec: torch.Tensor) -> torch.Tensor:
+        return self.classifier(self.features(spec.unsqueeze(1)))
+
+
+class FramedLSTM(nn.Module):
+    """An LSTM that runs over time inside each clip.
+
+    The waveform (batch, samples) is cut into frames, giving (batch, frames, frame_length),
+    so the recurrence runs over the clip's frames; the last hidden state is classified.
+    Each clip is processed independently of the others in its batch.
+    """
+
+    def __init__(self, n_classes: int = 4, frame_length: int = 800, hidden_size: int = 64):
+        super().__init__()
+        self.frame_length = frame_length
+        self.lstm = nn.LSTM(frame_length, hidden_size, batch_first=True)
+        self.head = nn.Linear(hidden_size, n_classes)
+
+    def forward(self, waveform: torch.Tensor) -> torch.Tensor:
+        frames = waveform.reshape(waveform.shape[0], -1, self.frame_length)
+        _, (hidden, _) = self.lstm(frames)  # hidden: (layers, batch, hidden_size)
+        return self.head(hidden[-1])
+
+
+class FaultyWaveformLSTM(nn.Module):
+    """The chapter's LSTM, kept to show what goes wrong. Do not use it as a model.
+
+    It feeds a 2-D batch (batch, 80000) to nn.LSTM(80000, 16). PyTorch reads a 2-D input as ONE
+    unbatched sequence whose time axis is the batch: the hidden state flows from clip to clip,
+    and a clip's prediction depends on which clips share its batch. 5,121,324 parameters.
+    """
+
+    def __init__(self, n_classes: int = 4, n_samples: int = N_SAMPLES):
+        super().__init__()
+        self.lstm = nn.LSTM(n_samples, 16)
+        self.head = nn.Sequential(nn.Linear(16, 8), nn.ReLU(), nn.Linear(8, n_classes))
+
+    def forward(self, waveform: torch.Tensor) -> torch.Tensor:
+        output, _ = self.lstm(waveform)  # the bug: (batch, samples) is taken as (time, features)
+        return self.head(output)
+
+
+class ImageNetInput(nn.Module):
+    """dB spectrogram (batch, mels, frames) -> the 3-channel, normalised input ImageNet weights expect."""
+
+    def __init__(self, top_db: float = TOP_DB):
+        super().__init__()
+        self.top_db = top_db
+        self.register_buffer("mean", torch.tensor(IMAGENET_MEAN).view(1, 3, 1, 1))
+        self.register_buffer("std", torch.tensor(IMAGENET_STD).view(1, 3, 1, 1))
+
+    def forward(self, spec: torch.Tensor) -> torch.Tensor:
+        unit = ((spec + self.top_db) / self.top_db).clamp(0, 1)  # -80..0 dB -> 0..1, like pixels
+        return (unit.unsqueeze(1).expand(-1, 3, -1, -1) - self.mean) / self.std
+
+
+class WeightsUnavailableError(RuntimeError):
+    """Pre-trained weights could not be downloaded or read."""
+
+
+class TransferResNet(nn.Module):
+    """ResNet18 body, a new linear head, and the ImageNet input adapter in front.
+
+    With `freeze=True` only the head trains, and the body stays in eval mode even during
+    training, so its BatchNorm statistics stay those it was pre-trained with.
+    `self.pretrained` says whether the body holds ImageNet weights.
+    """
+
+    def __init__(self, body: nn.Module, n_classes: int, freeze: bool, pretrained: bool):
+        super().__init__()
+        self.adapter = ImageNetInput()
+        self.body = body
+        self.head = nn.Linear(body.fc.in_features, n_classes)
+        self.body.fc = nn.Identity()
+        self.frozen = freeze
+        self.pretrained = pretrained
+        self.body.requires_grad_(not freeze)
+
+    def train(self, mode: bool = True) -> TransferResNet:
+        super().train(mode)
+        if self.frozen:
+            self.body.eval()
+        return self
+
+    def forward(self, spec: torch.Tensor) -> torch.Tensor:
+        return self.head(self.body(self.adapter(spec)))
+
+
+def resnet18_transfer(
+    n_classes: int = 4, freeze: bool = True, pretrained: bool = True, allow_random: bool = False
+) -> TransferResNet:
+    """ResNet18 with ImageNet weights (torchvision's `weights=` API) and a new head.
+
+    If the weights cannot be had, raise WeightsUnavailableError; with `allow_random=True`,
+    print a banner and continue from random weights instead (check `model.pretrained`).
+    """
+    from torchvision.models import ResNet18_Weights, resnet18
+
+    if not pretrained:
+        return TransferResNet(resnet18(weights=None), n_classes, freeze, pretrained=False)
+    try:
+        body = resnet18(weights=ResNet18_Weights.IMAGENET1K_V1)
+    except (OSError, RuntimeError, ValueError) as error:  # URLError is an OSError
+        reason = f"{type(error).__name__}: {error}"
+        if not allow_random:
+            raise WeightsUnavailableError(
+                f"ResNet18 ImageNet weights unavailable ({reason}). Connect to the internet, "
+                "place the checkpoint in torch's cache (torch.hub.get_dir()/checkpoints), "
+                "or pass allow_random=True to continue with random weights."
+            ) from error
+        print(WEIGHTS_BANNER.format(rule="=" * 76, reason=reason[:120]))
+        return TransferResNet(resnet18(weights=None), n_classes, freeze, pretrained=False)
+    return TransferResNet(body, n_classes, freeze, pretrained=True)
+
+
+def summarize(model: nn.Module, input_size: tuple[int, ...]) -> None:
+    """Print torchsummary's layer table for one input of `input_size` (no batch axis), on the CPU.
+
+    torchsummary cannot summarise models whose layers return tuples, such as nn.LSTM
+    (FramedLSTM, FaultyWaveformLSTM); use count_parameters for those.
+    """
+    from torchsummary import summary
+
+    summary(model, input_size, device="cpu")

@@ -1,0 +1,106 @@
+"""Figures for the lessons. Each function draws on `ax` (or a new figure) and returns the figure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import librosa.display
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from .constants import FMAX, HOP_LENGTH, SAMPLE_RATE
+from .training import History
+
+CMAP = "magma"  # one colour map for every spectrogram in the course
+
+
+def _axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+        return fig, ax
+    return ax.figure, ax
+
+
+def plot_waveform(waveform, sr: int = SAMPLE_RATE, title: str = "Waveform", ax: Axes | None = None) -> Figure:
+    """Amplitude against time in seconds."""
+    fig, ax = _axes(ax, (8, 2.2))
+    samples = np.asarray(waveform)
+    ax.plot(np.arange(len(samples)) / sr, samples, color="black", linewidth=0.3)
+    ax.set(title=title, xlabel="Time (s)", ylabel="Amplitude", xlim=(0, len(samples) / sr))
+    return fig
+
+
+def plot_spectrogram(
+    spec_db,
+    sr: int = SAMPLE_RATE,
+    hop_length: int = HOP_LENGTH,
+    fmax: float = FMAX,
+    title: str = "Mel spectrogram",
+    ax: Axes | None = None,
+    colorbar: bool = True,
+) -> Figure:
+    """A dB mel spectrogram with time and mel-frequency axes and a dB colour bar."""
+    fig, ax = _axes(ax, (8, 3))
+    image = librosa.display.specshow(
+        np.asarray(spec_db), sr=sr, hop_length=hop_length, fmax=fmax,
+        x_axis="time", y_axis="mel", cmap=CMAP, ax=ax,
+    )
+    ax.set(title=title, xlabel="Time (s)", ylabel="Frequency (Hz, mel scale)")
+    if colorbar:
+        fig.colorbar(image, ax=ax, format="%+2.0f dB", label="Level (dB)")
+    return fig
+
+
+def plot_batch(features, labels: Sequence[str], ncols: int = 4, title: str = "A batch of spectrograms") -> Figure:
+    """A grid of spectrograms, each titled with its label."""
+    features = features.numpy() if isinstance(features, torch.Tensor) else np.asarray(features)
+    nrows = int(np.ceil(len(features) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3 * ncols, 2.4 * nrows), layout="constrained",
+                             squeeze=False)
+    for ax, spec, label in zip(axes.flat, features, labels):
+        image = ax.imshow(spec, origin="lower", aspect="auto", cmap=CMAP, vmin=-80, vmax=0)
+        ax.set(title=label, xticks=[], yticks=[])
+    for ax in axes.flat[len(features):]:
+        ax.set_axis_off()
+    axes[0, 0].set(xlabel="time", ylabel="mel band")
+    fig.colorbar(image, ax=axes, format="%+2.0f dB", label="Level (dB)")
+    fig.suptitle(title)
+    return fig
+
+
+def plot_confusion(confusion: np.ndarray, categories: Sequence[str], title: str = "Confusion matrix",
+                   ax: Axes | None = None) -> Figure:
+    """Counts of (true, predicted) pairs, written in each cell."""
+    fig, ax = _axes(ax, (5, 4.2))
+    confusion = np.asarray(confusion)
+    image = ax.imshow(confusion, cmap="Blues", vmin=0)
+    ticks = np.arange(len(categories))
+    ax.set(xticks=ticks, yticks=ticks, xticklabels=categories, yticklabels=categories,
+           xlabel="Predicted", ylabel="True", title=title)
+    ax.tick_params(axis="x", labelrotation=45)
+    threshold = confusion.max() / 2 if confusion.size else 0
+    for (row, col), count in np.ndenumerate(confusion):
+        ax.text(col, row, str(count), ha="center", va="center",
+                color="white" if count > threshold else "black")
+    fig.colorbar(image, ax=ax, label="Clips")
+    return fig
+
+
+def plot_history(history: History, title: str = "Training curves") -> Figure:
+    """Loss and accuracy per epoch, training against validation."""
+    fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(10, 3.2), layout="constrained")
+    epochs = np.arange(1, len(history.train_loss) + 1)
+    loss_ax.plot(epochs, history.train_loss, "o-", label="training")
+    acc_ax.plot(epochs, history.train_accuracy, "o-", label="training")
+    if history.val_loss:
+        loss_ax.plot(epochs, history.val_loss, "s--", label="validation")
+        acc_ax.plot(epochs, history.val_accuracy, "s--", label="validation")
+    loss_ax.set(xlabel="Epoch", ylabel="Cross-entropy loss", title="Loss")
+    acc_ax.set(xlabel="Epoch", ylabel="Accuracy", title="Accuracy", ylim=(0, 1.02))
+    for ax in (loss_ax, acc_ax):
+        ax.legend()
+    fig.suptitle(title)
+    return fig

@@ -1,0 +1,159 @@
+"""Training and evaluation loops that make the common mistakes impossible."""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import torch
+from torch import nn
+from torch.utils.data import DataLoader
+from tqdm.auto import tqdm
+
+
+def seed_everything(seed: int = 0) -> None:
+    """Seed Python, NumPy and torch, and ask torch for deterministic kernels."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    os.environ["PYTHONHASHSEED"] = str(seed)
+    torch.backends.cudnn.deterministic = True
+    torch.backends.cudnn.benchmark = False
+
+
+def pick_device() -> torch.device:
+    """The fastest device here: CUDA, then Apple's MPS, then the CPU."""
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    if torch.backends.mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def seeded_loader(dataset, batch_size: int = 8, shuffle: bool = False, seed: int = 0, **options) -> DataLoader:
+    """A DataLoader whose shuffling order depends only on `seed`."""
+    generator = torch.Generator().manual_seed(seed)
+    return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle, generator=generator, **options)
+
+
+@dataclass
+class Evaluation:
+    """Accuracy, mean loss and confusion matrix (rows: true class, columns: predicted)."""
+
+    accuracy: float
+    loss: float
+    confusion: np.ndarray
+
+
+@dataclass
+class History:
+    """Per-epoch training and validation loss and accuracy."""
+
+    train_loss: list[float] = field(default_factory=list)
+    train_accuracy: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    val_accuracy: list[float] = field(default_factory=list)
+
+    def as_frame(self) -> pd.DataFrame:
+        columns = {k: v for k, v in vars(self).items() if v}
+        return pd.DataFrame(columns, index=pd.RangeIndex(1, len(self.train_loss) + 1, name="epoch"))
+
+
+def check_optimizer(model: nn.Module, optimizer: torch.optim.Optimizer) -> None:
+    """Raise ValueError unless `optimizer` updates at least one of `model`'s trainable parameters."""
+    trainable = {id(p) for p in model.parameters() if p.requires_grad}
+    if not trainable:
+        raise ValueError("the model has no trainable parameters: everything is frozen")
+    stepped = {id(p) for group in optimizer.param_groups for p in group["params"]}
+    if not trainable & stepped:
+        raise ValueError(
+            "the optimizer holds none of this model's trainable parameters, so training would "
+            "change nothing. Create it from this model, e.g. torch.optim.Adam(model.parameters())."
+        )
+
+
+def _batch(batch, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+    features, targets = batch[0], batch[1]
+    return features.to(device), torch.as_tensor(targets).to(device)
+
+
+def evaluate(
+    model: nn.Module,
+    loader: DataLoader,
+    device: torch.device | str = "cpu",
+    loss_fn: Callable = nn.functional.cross_entropy,
+) -> Evaluation:
+    """Accuracy, mean loss and confusion matrix over `loader`, in eval mode and without gradients.
+
+    Changes no weight and no BatchNorm statistic; the model's train/eval mode is restored.
+    """
+    was_training = model.training
+    model.eval()
+    total_loss, correct, count = 0.0, 0, 0
+    pairs = []
+    try:
+        with torch.no_grad():
+            for batch in loader:
+                features, targets = _batch(batch, device)
+                scores = model(features)
+                total_loss += loss_fn(scores, targets, reduction="sum").item()
+                predictions = scores.argmax(dim=1)
+                correct += (predictions == targets).sum().item()
+                count += len(targets)
+                pairs.append(torch.stack([targets, predictions]).cpu())
+                n_classes = scores.shape[1]
+    finally:
+        model.train(was_training)
+    if count == 0:
+        raise ValueError("the loader yielded no data to evaluate")
+    true, predicted = torch.cat(pairs, dim=1).numpy()
+    confusion = np.zeros((n_classes, n_classes), dtype=int)
+    np.add.at(confusion, (true, predicted), 1)
+    return Evaluation(correct / count, total_loss / count, confusion)
+
+
+def fit(
+    model: nn.Module,
+    train_loader: DataLoader,
+    optimizer: torch.optim.Optimizer,
+    epochs: int,
+    device: torch.device | str = "cpu",
+    val_loader: DataLoader | None = None,
+    loss_fn: Callable = nn.functional.cross_entropy,
+    progress: bool = True,
+) -> History:
+    """Train for `epochs` epochs; record loss and accuracy on the training and validation sets.
+
+    Training figures are measured on the fly, while the weights change within the epoch.
+    """
+    check_optimizer(model, optimizer)
+    model.to(device)
+    history = History()
+    bar = tqdm(range(epochs), desc=f"Training {type(model).__name__}", unit="epoch", disable=not progress)
+    for _ in bar:
+        model.train()
+        total_loss, correct, count = 0.0, 0, 0
+        for batch in train_loader:
+            features, targets = _batch(batch, device)
+            optimizer.zero_grad()
+            scores = model(features)
+            loss = loss_fn(scores, targets)
+            loss.backward()
+            optimizer.step()
+            total_loss += loss.item() * len(targets)
+            correct += (scores.argmax(dim=1) == targets).sum().item()
+            count += len(targets)
+        history.train_loss.append(total_loss / count)
+        history.train_accuracy.append(correct / count)
+        summary = {"loss": f"{total_loss / count:.3f}", "acc": f"{correct / count:.2f}"}
+        if val_loader is not None:
+            result = evaluate(model, val_loader, device, loss_fn)
+            history.val_loss.append(result.loss)
+            history.val_accuracy.append(result.accuracy)
+            summary["val_acc"] = f"{result.accuracy:.2f}"
+        bar.set_postfix(summary)
+    return history

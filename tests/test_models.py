@@ -1,0 +1,133 @@
+import pytest
+import torch
+from torch import nn
+
+from course_utils import models
+from course_utils.models import (
+    FaultyWaveformLSTM,
+    FramedLSTM,
+    ImageNetInput,
+    SpectrogramCNN,
+    WeightsUnavailableError,
+    count_parameters,
+    resnet18_transfer,
+    summarize,
+)
+
+
+def test_cnn_has_the_chapters_134020_parameters():
+    model = SpectrogramCNN(4)
+    assert count_parameters(model) == (134_020, 134_020)
+    assert model(torch.randn(2, 128, 157)).shape == (2, 4)
+
+
+def test_cnn_other_sizes():
+    assert SpectrogramCNN(10, n_mels=64, n_frames=63)(torch.randn(1, 64, 63)).shape == (1, 10)
+
+
+def test_faulty_lstm_has_the_chapters_5121324_parameters():
+    assert count_parameters(FaultyWaveformLSTM(4)) == (5_121_324, 5_121_324)
+
+
+def _depends_on_batch_mates(model, n_samples):
+    torch.manual_seed(0)
+    model.eval()
+    clip, others_a, others_b = torch.randn(1, n_samples), torch.randn(3, n_samples), torch.randn(3, n_samples)
+    with torch.no_grad():
+        alone_first_a = model(torch.cat([others_a, clip]))[-1]
+        alone_first_b = model(torch.cat([others_b, clip]))[-1]
+    return not torch.allclose(alone_first_a, alone_first_b, atol=1e-6)
+
+
+def test_faulty_lstm_mixes_clips_across_the_batch():
+    assert _depends_on_batch_mates(FaultyWaveformLSTM(4), 80_000)
+
+
+def test_framed_lstm_treats_each_clip_on_its_own():
+    model = FramedLSTM(4, frame_length=800)
+    assert not _depends_on_batch_mates(model, 80_000)
+    assert model(torch.randn(5, 80_000)).shape == (5, 4)
+
+
+def test_imagenet_adapter_scales_and_normalises():
+    adapter = ImageNetInput()
+    out = adapter(torch.tensor([[[-80.0, 0.0]]]))
+    assert out.shape == (1, 3, 1, 2)
+    expected_low = -torch.tensor(models.IMAGENET_MEAN) / torch.tensor(models.IMAGENET_STD)
+    expected_high = (1 - torch.tensor(models.IMAGENET_MEAN)) / torch.tensor(models.IMAGENET_STD)
+    assert torch.allclose(out[0, :, 0, 0], expected_low) and torch.allclose(out[0, :, 0, 1], expected_high)
+
+
+@pytest.fixture
+def cached_imagenet_checkpoint(tmp_path, monkeypatch):
+    """A checkpoint where torch's cache expects the ImageNet weights.
+
+    It holds a RANDOMLY initialised ResNet18, made here: the test checks the loading path, not the weights.
+    """
+    from torchvision.models import ResNet18_Weights, resnet18
+
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    torch.manual_seed(123)
+    state = resnet18(weights=None).state_dict()
+    checkpoint = tmp_path / "hub" / "checkpoints" / ResNet18_Weights.IMAGENET1K_V1.url.rsplit("/", 1)[1]
+    checkpoint.parent.mkdir(parents=True)
+    torch.save(state, checkpoint)
+    return state
+
+
+def test_transfer_model_loads_cached_weights_and_freezes_the_body(cached_imagenet_checkpoint):
+    model = resnet18_transfer(4)
+    assert model.pretrained
+    assert torch.equal(model.body.conv1.weight, cached_imagenet_checkpoint["conv1.weight"])
+    assert count_parameters(model) == (2_052, 11_178_564)
+    assert model(torch.rand(2, 128, 157) * -80).shape == (2, 4)
+
+
+def test_frozen_body_keeps_its_batchnorm_statistics_in_training(cached_imagenet_checkpoint):
+    model = resnet18_transfer(4)
+    before = model.body.bn1.running_mean.clone()
+    model.train()
+    model(torch.rand(4, 128, 157) * -80)
+    assert model.training and not model.body.training
+    assert torch.equal(model.body.bn1.running_mean, before)
+
+
+def test_fine_tuning_variant_trains_everything(cached_imagenet_checkpoint):
+    model = resnet18_transfer(4, freeze=False)
+    assert count_parameters(model) == (11_178_564, 11_178_564)
+    model.train()
+    assert model.body.training
+
+
+def _no_download(monkeypatch, tmp_path):
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+
+    def refuse(*args, **kwargs):
+        raise OSError("network unreachable")
+
+    monkeypatch.setattr(torch.hub, "download_url_to_file", refuse)
+
+
+def test_missing_weights_raise_a_clear_error(monkeypatch, tmp_path):
+    _no_download(monkeypatch, tmp_path)
+    with pytest.raises(WeightsUnavailableError, match="allow_random=True"):
+        resnet18_transfer(4)
+
+
+def test_random_fallback_only_on_request_and_announced(monkeypatch, tmp_path, capsys):
+    _no_download(monkeypatch, tmp_path)
+    model = resnet18_transfer(4, allow_random=True)
+    assert not model.pretrained
+    assert "RANDOM WEIGHTS (OFFLINE)" in capsys.readouterr().out
+
+
+def test_summary_of_the_cnn(capsys):
+    summarize(SpectrogramCNN(4), (128, 157))
+    table = capsys.readouterr().out
+    assert "Total params: 134,020" in table and "Conv2d-1" in table
+
+
+def test_summary_cannot_handle_lstms():
+    with pytest.raises(AttributeError):
+        summarize(FramedLSTM(4), (80_000,))
+    assert isinstance(FramedLSTM(4).lstm, nn.LSTM)

@@ -1,0 +1,117 @@
+import numpy as np
+import pytest
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+from course_utils.training import (
+    History,
+    check_optimizer,
+    evaluate,
+    fit,
+    pick_device,
+    seed_everything,
+    seeded_loader,
+)
+
+
+def _toy_data(n=64, seed=0):
+    generator = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, 6, generator=generator)
+    y = (x[:, 0] > 0).long() + (x[:, 1] > 0).long()  # three classes
+    return TensorDataset(x, y)
+
+
+def _toy_model():
+    return nn.Sequential(nn.Linear(6, 16), nn.BatchNorm1d(16), nn.ReLU(), nn.Dropout(0.3), nn.Linear(16, 3))
+
+
+def test_fit_learns_and_records_history():
+    seed_everything(0)
+    model = _toy_model()
+    history = fit(model, DataLoader(_toy_data(), batch_size=16, shuffle=True),
+                  torch.optim.Adam(model.parameters(), lr=0.05), epochs=15,
+                  val_loader=DataLoader(_toy_data(seed=1), batch_size=16), progress=False)
+    assert len(history.train_loss) == len(history.val_accuracy) == 15
+    assert history.train_loss[-1] < history.train_loss[0]
+    assert history.val_accuracy[-1] > 0.7
+    assert list(history.as_frame().columns) == ["train_loss", "train_accuracy", "val_loss", "val_accuracy"]
+
+
+def test_fit_is_deterministic():
+    def run():
+        seed_everything(1)
+        model = _toy_model()
+        fit(model, seeded_loader(_toy_data(), batch_size=16, shuffle=True, seed=1),
+            torch.optim.SGD(model.parameters(), lr=0.1), epochs=3, progress=False)
+        return torch.cat([p.flatten() for p in model.parameters()])
+
+    assert torch.equal(run(), run())
+
+
+def test_optimizer_of_another_model_is_refused():
+    model, other = _toy_model(), _toy_model()
+    with pytest.raises(ValueError, match="none of this model's trainable parameters"):
+        fit(model, DataLoader(_toy_data()), torch.optim.Adam(other.parameters()), epochs=1, progress=False)
+
+
+def test_optimizer_of_frozen_parameters_is_refused():
+    model = _toy_model()
+    optimizer = torch.optim.Adam(model[0].parameters())
+    model[0].requires_grad_(False)
+    with pytest.raises(ValueError, match="none of this model's trainable"):
+        check_optimizer(model, optimizer)
+    model.requires_grad_(False)
+    with pytest.raises(ValueError, match="no trainable parameters"):
+        check_optimizer(model, optimizer)
+
+
+def test_evaluate_changes_nothing_and_restores_the_mode():
+    model = _toy_model()
+    model.train()
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    result = evaluate(model, DataLoader(_toy_data(), batch_size=8))
+    after = model.state_dict()
+    assert all(torch.equal(before[k], after[k]) for k in before)  # weights and BatchNorm statistics
+    assert model.training
+    model.eval()
+    evaluate(model, DataLoader(_toy_data(), batch_size=8))
+    assert not model.training
+    assert 0 <= result.accuracy <= 1 and result.loss > 0
+
+
+def test_evaluate_is_deterministic_despite_dropout_and_batch_statistics():
+    model = _toy_model()
+    model.train()
+    first = evaluate(model, DataLoader(_toy_data(), batch_size=8))
+    second = evaluate(model, DataLoader(_toy_data(), batch_size=32))
+    assert first.accuracy == second.accuracy and first.loss == pytest.approx(second.loss, rel=1e-5)
+
+
+def test_confusion_matrix_counts_pairs():
+    class Fixed(nn.Module):
+        def forward(self, x):
+            return nn.functional.one_hot(x[:, 0].long(), 3).float()
+
+    x = torch.tensor([[0.0], [1.0], [2.0], [2.0]])
+    y = torch.tensor([0, 2, 2, 1])  # predictions are 0, 1, 2, 2
+    result = evaluate(Fixed(), DataLoader(TensorDataset(x, y), batch_size=3))
+    assert np.array_equal(result.confusion, [[1, 0, 0], [0, 0, 1], [0, 1, 1]])
+    assert result.accuracy == 0.5
+
+
+def test_batches_with_labels_are_accepted():
+    triples = [(torch.randn(6), 1, "cow") for _ in range(4)]
+    result = evaluate(_toy_model(), DataLoader(triples, batch_size=2))
+    assert result.confusion.sum() == 4
+
+
+def test_pick_device_returns_a_usable_device():
+    device = pick_device()
+    assert torch.zeros(1, device=device).device.type == device.type
+
+
+def test_history_frame_without_validation():
+    history = History(train_loss=[1.0, 0.5], train_accuracy=[0.3, 0.6])
+    assert list(history.as_frame().index) == [1, 2]
+    assert "val_loss" not in history.as_frame()
