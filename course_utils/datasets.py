@@ -15,14 +15,20 @@ from torch.utils.data import Dataset
 from .audio import load_audio
 from .constants import CLIP_SECONDS, SAMPLE_RATE
 
+Features = np.ndarray | torch.Tensor
+
 
 class WavDataset(Dataset):
     """Clips listed in `metadata`, read from `audio_dir` on demand.
 
-    Item i is `(features, target, label)`: features is a float32 tensor (the waveform, or
-    whatever `transform` makes of it), target the index of the label in `categories`.
-    With `cache_audio=True` decoded, resampled waveforms are kept in memory, so epochs
-    after the first skip decoding; random transforms still run on every access.
+    Item i is `(features, target, label)`: features is a float32 tensor, target the index of
+    the label in `categories`. Features are made in two steps:
+
+    - `transform` (deterministic, e.g. a mel spectrogram) turns the 5 s waveform into features;
+    - `augment` (random, e.g. a time shift) changes them afresh on every access.
+
+    With `cache=True` the output of the first step is kept in memory after its first
+    computation, so later epochs skip decoding, resampling and the transform.
     """
 
     def __init__(
@@ -30,9 +36,10 @@ class WavDataset(Dataset):
         metadata: pd.DataFrame,
         audio_dir: str | os.PathLike,
         categories: Sequence[str],
-        transform: Callable[[np.ndarray], np.ndarray | torch.Tensor] | None = None,
+        transform: Callable[[np.ndarray], Features] | None = None,
+        augment: Callable[[torch.Tensor], torch.Tensor] | None = None,
         sr: int = SAMPLE_RATE,
-        cache_audio: bool = False,
+        cache: bool = False,
     ):
         unknown = sorted(set(metadata["category"]) - set(categories))
         if unknown:
@@ -42,30 +49,34 @@ class WavDataset(Dataset):
         self.categories = list(categories)
         self.audio_dir = Path(audio_dir)
         self.transform = transform
+        self.augment = augment
         self.sr = sr
-        self._waveforms: dict[int, np.ndarray] | None = {} if cache_audio else None
+        self._cache: dict[int, torch.Tensor] | None = {} if cache else None
 
     def __len__(self) -> int:
         return len(self.filenames)
 
     def waveform(self, index: int) -> np.ndarray:
         """The clip's samples at `sr` Hz, padded or trimmed to exactly 5 seconds."""
-        if self._waveforms is not None and index in self._waveforms:
-            return self._waveforms[index]
         samples = load_audio(self.audio_dir / self.filenames[index], sr=self.sr)
-        samples = librosa.util.fix_length(samples, size=int(self.sr * CLIP_SECONDS))
-        if self._waveforms is not None:
-            samples.setflags(write=False)  # shared between epochs: nobody may change it
-            self._waveforms[index] = samples
-        return samples
+        return librosa.util.fix_length(samples, size=int(self.sr * CLIP_SECONDS))
 
-    def __getitem__(self, index: int) -> tuple[torch.Tensor, int, str]:
+    def features(self, index: int) -> torch.Tensor:
+        """The deterministic features of clip `index` (cached when `cache=True`); do not modify."""
+        if self._cache is not None and index in self._cache:
+            return self._cache[index]
         features = self.waveform(index)
         if self.transform is not None:
             features = self.transform(features)
-        if isinstance(features, torch.Tensor):
-            tensor = features.to(torch.float32)
-        else:
-            tensor = torch.tensor(np.asarray(features), dtype=torch.float32)  # a copy
+        tensor = torch.as_tensor(features if isinstance(features, torch.Tensor) else np.asarray(features),
+                                 dtype=torch.float32)
+        if self._cache is not None:
+            self._cache[index] = tensor
+        return tensor
+
+    def __getitem__(self, index: int) -> tuple[torch.Tensor, int, str]:
+        features = self.features(index).clone()  # nothing done to an item can reach the cache
+        if self.augment is not None:
+            features = self.augment(features)
         label = self.labels[index]
-        return tensor, self.categories.index(label), label
+        return features, self.categories.index(label), label

@@ -93,7 +93,7 @@ def _dog(rng: np.random.Generator) -> np.ndarray:
     clip = np.zeros(CLIP_SAMPLES)
     for _ in range(rng.integers(2, 6)):
         n = int(rng.uniform(0.12, 0.3) * SR)
-        f0 = rng.uniform(350, 650) * np.linspace(1.0, rng.uniform(0.75, 0.95), n)
+        f0 = rng.uniform(250, 800) * np.linspace(1.0, rng.uniform(0.75, 0.95), n)
         bark = _harmonic(f0, [1.0, 0.6, 0.4, 0.25]) + 0.3 * _band_noise(rng, n, 300, 3000)
         _place(clip, bark * _envelope(n, 0.01, 0.08), rng.integers(0, CLIP_SAMPLES - n))
     return clip
@@ -104,7 +104,7 @@ def _cow(rng: np.random.Generator) -> np.ndarray:
     for _ in range(rng.integers(1, 3)):
         n = int(rng.uniform(1.0, 2.2) * SR)
         u = np.linspace(0, 1, n)
-        f0 = rng.uniform(80, 150) * (1 + 0.15 * np.sin(np.pi * u))
+        f0 = rng.uniform(80, 220) * (1 + 0.15 * np.sin(np.pi * u))
         moo = _harmonic(f0, [1 / k for k in range(1, 11)]) * np.sin(np.pi * u) ** 0.5
         _place(clip, moo, rng.integers(0, CLIP_SAMPLES - n))
     return clip
@@ -181,15 +181,35 @@ def category_of(filename: str) -> str:
         ) from error
 
 
-def generate_clip(filename: str) -> np.ndarray:
-    """The stand-in clip for `filename`: 5 s of float32 audio at 44.1 kHz, peak below 1."""
-    category = category_of(filename)
-    rng = _rng_for(filename)
+def _background(rng: np.random.Generator) -> np.ndarray:
+    """Room noise: a random mix of white and low-pass noise, unit peak."""
+    low = _band_noise(rng, CLIP_SAMPLES, 20, rng.uniform(300, 2000))
+    white = rng.standard_normal(CLIP_SAMPLES)
+    noise = rng.uniform(0.2, 1.0) * low + rng.uniform(0.0, 0.3) * white / np.abs(white).max()
+    return noise / np.abs(noise).max()
+
+
+def _render(category: str, rng: np.random.Generator) -> np.ndarray:
     recipe = _RECIPES.get(category)
     clip = recipe(rng) if recipe else _parametric(category, rng)
-    clip = clip / (np.abs(clip).max() + 1e-12)
-    clip = clip * rng.uniform(0.3, 0.9)
-    clip += rng.uniform(0.005, 0.03) * rng.standard_normal(CLIP_SAMPLES)  # background noise
+    return clip / (np.abs(clip).max() + 1e-12)
+
+
+def generate_clip(filename: str) -> np.ndarray:
+    """The stand-in clip for `filename`: 5 s of float32 audio at 44.1 kHz, peak below 1.
+
+    The category's sound, sometimes a quieter sound of another category on top, and room
+    noise at a random level: learnable, but not without mistakes.
+    """
+    category = category_of(filename)
+    rng = _rng_for(filename)
+    clip = _render(category, rng)
+    if rng.uniform() < 0.5:
+        other = ESC50_CATEGORIES[rng.integers(len(ESC50_CATEGORIES))]
+        if other != category:
+            clip += rng.uniform(0.1, 0.4) * _render(other, rng)
+    clip += rng.uniform(0.05, 0.5) * _background(rng)
+    clip *= rng.uniform(0.3, 0.9) / (np.abs(clip).max() + 1e-12)
     return np.clip(clip, -0.99, 0.99).astype(np.float32)
 
 

@@ -34,8 +34,8 @@ def main() -> None:
     seed_everything(args.seed)
     with tempfile.TemporaryDirectory() as cache:
         data = prepare_data(args.categories, source=args.source, cache_dir=cache, progress=False)
-        train = WavDataset(data.train, data.audio_dir, data.categories, mel_spectrogram_db, cache_audio=True)
-        val = WavDataset(data.val, data.audio_dir, data.categories, mel_spectrogram_db, cache_audio=True)
+        train = WavDataset(data.train, data.audio_dir, data.categories, mel_spectrogram_db, cache=True)
+        val = WavDataset(data.val, data.audio_dir, data.categories, mel_spectrogram_db, cache=True)
         model = SpectrogramCNN(len(data.categories))
         history = fit(model, seeded_loader(train, 8, shuffle=True, seed=args.seed),
                       torch.optim.Adam(model.parameters(), lr=1e-3), args.epochs,

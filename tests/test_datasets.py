@@ -50,24 +50,27 @@ def test_transform_may_return_a_tensor(chapter):
     assert dataset[0][0].dtype == torch.float32 and dataset[0][0].shape == (100,)
 
 
-def test_audio_cache_decodes_each_clip_once(chapter, monkeypatch):
-    calls = []
+def test_cache_decodes_and_transforms_each_clip_once(chapter, monkeypatch):
+    calls, transforms = [], []
     original = datasets.load_audio
     monkeypatch.setattr(datasets, "load_audio", lambda path, sr: calls.append(path) or original(path, sr))
-    dataset = WavDataset(chapter.val, chapter.audio_dir, chapter.categories, cache_audio=True)
+    dataset = WavDataset(chapter.val, chapter.audio_dir, chapter.categories, cache=True,
+                         transform=lambda w: transforms.append(1) or mel_spectrogram_db(w))
     first = [dataset[i][0] for i in range(4)]
     again = [dataset[i][0] for i in range(4)]
-    assert len(calls) == 4
+    assert len(calls) == 4 and len(transforms) == 4
     assert all(torch.equal(a, b) for a, b in zip(first, again))
     again[0][:] = 0  # changing a returned item never changes the cache
     assert not torch.equal(dataset[0][0], again[0])
 
 
-def test_random_transform_runs_on_every_access_with_cache(chapter):
+def test_augmentation_runs_on_every_access_on_top_of_the_cache(chapter):
     generator = np.random.default_rng(0)
-    dataset = WavDataset(chapter.val, chapter.audio_dir, chapter.categories, cache_audio=True,
-                         transform=lambda w: w * generator.uniform())
-    assert not torch.equal(dataset[0][0], dataset[0][0])
+    dataset = WavDataset(chapter.val, chapter.audio_dir, chapter.categories, cache=True,
+                         augment=lambda x: x.mul_(generator.uniform()))  # even in place
+    first, second = dataset[0][0], dataset[0][0]
+    assert not torch.equal(first, second)
+    assert torch.equal(dataset.features(0), WavDataset(chapter.val, chapter.audio_dir, chapter.categories)[0][0])
 
 
 class _TinyCNN(nn.Module):
@@ -87,7 +90,7 @@ class _TinyCNN(nn.Module):
 def test_a_tiny_cnn_learns_the_standin(chapter):
     torch.manual_seed(0)
     train = WavDataset(chapter.train, chapter.audio_dir, chapter.categories,
-                       transform=mel_spectrogram_db, cache_audio=True)
+                       transform=mel_spectrogram_db, cache=True)
     val = WavDataset(chapter.val, chapter.audio_dir, chapter.categories, transform=mel_spectrogram_db)
     train_x = torch.stack([train[i][0] for i in range(len(train))])
     train_y = torch.tensor([train[i][1] for i in range(len(train))])
