@@ -10,6 +10,7 @@ AUDIO_DIR = "audio"
 # Environment variables a learner or instructor may set.
 ENV_SOURCE = "COURSE_DATA"
 ENV_CACHE_DIR = "COURSE_DATA_DIR"
+ENV_CATEGORIES = "COURSE_CATEGORIES"  # comma-separated, e.g. "dog,cow,rooster,vacuum_cleaner"
 
 # The clips as ESC-50 ships them.
 CLIP_SAMPLE_RATE = 44_100

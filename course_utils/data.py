@@ -11,18 +11,25 @@ from pathlib import Path
 
 import pandas as pd
 
-from .constants import DEFAULT_CATEGORIES, FOLDS, METADATA_COLUMNS, METADATA_PATH, VALIDATION_FOLD
+from .constants import DEFAULT_CATEGORIES, ENV_CATEGORIES, FOLDS, METADATA_COLUMNS, METADATA_PATH, VALIDATION_FOLD
 from .download import DownloadError, audio_folder, clip_problem, download_clips, fetch_url
-from .sources import Source, cache_root, resolve_source
-from .synthetic import write_standin
+from .sources import Source, announce_standin, cache_root, resolve_source
+from .synthetic import standin_metadata, write_standin
 
 __all__ = [
-    "ChapterData", "DownloadError", "audio_folder", "clip_problem", "download_clips",
+    "ChapterData", "DownloadError", "course_categories", "is_standin", "audio_folder", "clip_problem", "download_clips",
     "load_metadata", "prepare_data", "select_categories", "split_by_fold", "validate_metadata",
 ]
 
 MAX_METADATA_BYTES = 1024 * 1024  # the real file is 98 kB
 _CLIP_NAME = re.compile(r"^[0-9]+-[0-9A-Za-z]+-[A-Z]-[0-9]+\.wav$")
+
+
+def course_categories() -> list[str]:
+    """The lesson's categories: $COURSE_CATEGORIES (comma-separated) if set, else the chapter's four."""
+    chosen = os.environ.get(ENV_CATEGORIES, "")
+    names = [name.strip() for name in chosen.split(",") if name.strip()]
+    return names or list(DEFAULT_CATEGORIES)
 
 
 def validate_metadata(metadata: pd.DataFrame, origin: str = "metadata") -> pd.DataFrame:
@@ -80,11 +87,19 @@ def load_metadata(
             table = pd.read_csv(path)
         except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as error:
             raise ValueError(f"{path}: not a readable metadata csv ({error})") from error
-        return validate_metadata(table, origin=str(path))
+        metadata = validate_metadata(table, origin=str(path))
     except ValueError:
         if source.is_remote:
             path.unlink(missing_ok=True)  # never keep a broken download in the cache
         raise
+    if is_standin(metadata):
+        announce_standin(f"from {source}")
+    return metadata
+
+
+def is_standin(metadata: pd.DataFrame) -> bool:
+    """True when `metadata` lists exactly the offline stand-in's clips, wherever it was served from."""
+    return set(metadata["filename"]) == set(standin_metadata()["filename"])
 
 
 def select_categories(metadata: pd.DataFrame, categories: Sequence[str]) -> pd.DataFrame:
@@ -117,6 +132,7 @@ class ChapterData:
     """Everything a lesson needs: the source, the split, and where the clips are."""
 
     source: Source
+    standin: bool  # True: generated sounds, not real ESC-50
     categories: tuple[str, ...]
     train: pd.DataFrame
     val: pd.DataFrame
@@ -124,16 +140,21 @@ class ChapterData:
 
 
 def prepare_data(
-    categories: Sequence[str] = DEFAULT_CATEGORIES,
+    categories: Sequence[str] | None = None,
     val_fold: int = VALIDATION_FOLD,
     source: Source | str | os.PathLike | None = None,
     cache_dir: str | os.PathLike | None = None,
     **download_options,
 ) -> ChapterData:
-    """Metadata, subset, split and download in one call, as every lesson after the first needs."""
+    """Metadata, subset, split and download in one call, as every lesson after the first needs.
+
+    categories defaults to course_categories(): the chapter's four unless $COURSE_CATEGORIES is set.
+    """
+    categories = list(categories) if categories is not None else course_categories()
     source = resolve_source(source)
-    subset = select_categories(load_metadata(source, cache_dir), categories)
+    metadata = load_metadata(source, cache_dir)
+    subset = select_categories(metadata, categories)
     train, val = split_by_fold(subset, val_fold)
-    paths = download_clips(subset, source, cache_dir, **download_options)
-    return ChapterData(source, tuple(categories), train, val, paths[0].parent if paths else
+    download_clips(subset, source, cache_dir, **download_options)
+    return ChapterData(source, is_standin(metadata), tuple(categories), train, val,
                        audio_folder(source, cache_dir))

@@ -57,12 +57,17 @@ SYNTHETIC = Source("synthetic")
 
 STANDIN_BANNER = """\
 {rule}
-  OFFLINE STAND-IN IN USE: ESC-50 could not be reached ({reason}).
-  The course continues on generated sounds with ESC-50's layout.
+  OFFLINE STAND-IN IN USE ({reason}).
+  These are generated sounds with ESC-50's layout, not real recordings.
   Every accuracy, plot and sound below comes from that stand-in and
   will NOT match the real data set. To use real data, set COURSE_DATA
   to esc50, to a local ESC-50 folder, or to a mirror URL.
 {rule}"""
+
+
+def announce_standin(reason: str) -> None:
+    """Print the banner that labels every stand-in run."""
+    print(STANDIN_BANNER.format(rule="=" * 72, reason=reason))
 
 
 def cache_root(cache_dir: str | os.PathLike | None = None) -> Path:
@@ -112,8 +117,7 @@ def resolve_source(
         reason = esc50_reachable(probe_timeout)
         if reason is None:
             return ESC50
-        rule = "=" * 72
-        print(STANDIN_BANNER.format(rule=rule, reason=reason))
+        print(f"ESC-50 could not be reached ({reason}): switching to the offline stand-in.")
         return SYNTHETIC
     if text == "esc50":
         return ESC50

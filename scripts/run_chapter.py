@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sys
 import time
 from pathlib import Path
@@ -20,14 +21,28 @@ SOLUTIONS = REPO / "notebooks" / "solutions"
 ARTIFACTS = REPO / "artifacts"
 
 
+PORT = 8765  # fixed, so that the cache (one folder per source URL) is reused from run to run
+
+
 def _serve(data: str | None):
     from course_utils.server import serve_directory
 
     if data and Path(data).is_dir():
-        return serve_directory(Path(data))
-    if data not in (None, "", "synthetic"):
+        root, standin = Path(data), False
+    elif data in (None, "", "synthetic"):
+        root, standin = ARTIFACTS / "served-standin", True
+    else:
         sys.exit(f"run_chapter: COURSE_DATA must be unset, 'synthetic' or a folder, not {data!r}")
-    return serve_directory(ARTIFACTS / "served-standin", standin=True)
+    return serve_directory(root, port=PORT if _port_free(PORT) else 0, standin=standin)
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def _execute(notebooks: list[Path]) -> int:

@@ -3,6 +3,8 @@ import pytest
 
 from course_utils.constants import DEFAULT_CATEGORIES, METADATA_COLUMNS
 from course_utils.data import (
+    course_categories,
+    is_standin,
     load_metadata,
     prepare_data,
     select_categories,
@@ -97,7 +99,7 @@ def test_empty_metadata_file_names_the_file(tmp_path):
 
 def test_prepare_data_from_standin(tmp_path):
     data = prepare_data(source="synthetic", cache_dir=tmp_path, progress=False)
-    assert (len(data.train), len(data.val)) == (128, 32)
+    assert (len(data.train), len(data.val)) == (128, 32) and data.standin
     assert data.categories == tuple(DEFAULT_CATEGORIES)
     assert data.audio_dir == tmp_path / "synthetic" / "audio"
     assert all(clip_problem(data.audio_dir / name) is None for name in data.val["filename"])
@@ -107,3 +109,24 @@ def test_prepare_data_follows_course_data(monkeypatch, tmp_path, server):
     monkeypatch.setenv("COURSE_DATA", server.url)
     data = prepare_data(["cow"], cache_dir=tmp_path, progress=False)
     assert data.source.kind == "mirror" and (len(data.train), len(data.val)) == (32, 8)
+
+
+def test_course_categories_follow_the_environment(monkeypatch):
+    assert course_categories() == list(DEFAULT_CATEGORIES)
+    monkeypatch.setenv("COURSE_CATEGORIES", "dog, rooster ,cow")
+    assert course_categories() == ["dog", "rooster", "cow"]
+
+
+@pytest.mark.parametrize("how", ["synthetic", "mirror", "folder"])
+def test_standin_is_announced_wherever_it_comes_from(how, server, standin_root, tmp_path, capsys):
+    spec = {"synthetic": "synthetic", "mirror": server.url, "folder": str(standin_root)}[how]
+    metadata = load_metadata(spec, tmp_path)
+    banner = capsys.readouterr().out
+    assert is_standin(metadata)
+    assert "OFFLINE STAND-IN IN USE" in banner and "NOT match" in banner
+
+
+def test_other_metadata_is_not_taken_for_the_standin(capsys):
+    metadata = standin_metadata()
+    metadata.loc[0, "filename"] = "1-100032-A-0.wav"
+    assert not is_standin(metadata)

@@ -13,7 +13,7 @@ REAL_CATEGORIES = ["dog", "cow", "rooster", "vacuum_cleaner"]  # the sample lack
 
 def test_real_sample_gives_the_chapter_split(real_sample, tmp_path):
     data = prepare_data(REAL_CATEGORIES, source=str(real_sample), cache_dir=tmp_path, progress=False)
-    assert (len(data.train), len(data.val)) == (128, 32)
+    assert (len(data.train), len(data.val)) == (128, 32) and not data.standin
     dataset = WavDataset(data.val, data.audio_dir, data.categories, transform=mel_spectrogram_db)
     features, target, label = dataset[0]
     assert features.shape == torch.Size([128, 157]) and label in REAL_CATEGORIES
