@@ -185,3 +185,28 @@ def check_new_head(replace_head: Callable) -> None:
     _expect(trainable == 2_052, f"Expected 2,052 trainable parameters (the head), got {trainable:,}.")
     _expect(total == 11_178_564, f"Expected 11,178,564 parameters in all, got {total:,}.")
     _passed("7.1")
+
+
+def check_cache_megabytes(cache_megabytes: Callable) -> None:
+    """Exercise 3.2: cache_megabytes(n_clips, n_mels, n_frames) for float32 features, in MB (10**6 bytes)."""
+    for args, want in [((160, 128, 157), 160 * 128 * 157 * 4 / 1e6), ((2000, 64, 313), 2000 * 64 * 313 * 4 / 1e6)]:
+        got = cache_megabytes(*args)
+        _expect(abs(got - want) < 1e-6 * want, f"cache_megabytes{args} should be {want:.2f}, got {got}. "
+                "A float32 value takes 4 bytes; a megabyte is 10**6 bytes.")
+    _passed("3.2")
+
+
+def check_finetune_optimizer(finetune_optimizer: Callable) -> None:
+    """Exercise 7.2: unfreeze layer4 and return Adam with lr 1e-3 for the head and 1e-4 for layer4."""
+    model = models.resnet18_transfer(4, pretrained=False)
+    optimizer = finetune_optimizer(model)
+    _expect(isinstance(optimizer, torch.optim.Adam), "Return a torch.optim.Adam optimizer.")
+    _expect(all(p.requires_grad for p in model.body.layer4.parameters()), "Unfreeze model.body.layer4 first.")
+    rates = {id(p): group["lr"] for group in optimizer.param_groups for p in group["params"]}
+    _expect(all(rates.get(id(p)) == 1e-3 for p in model.head.parameters()),
+            "Every parameter of model.head should train with lr=1e-3.")
+    _expect(all(rates.get(id(p)) == 1e-4 for p in model.body.layer4.parameters()),
+            "Every parameter of model.body.layer4 should train with lr=1e-4.")
+    expected = {id(p) for p in model.head.parameters()} | {id(p) for p in model.body.layer4.parameters()}
+    _expect(set(rates) == expected, "Give the optimizer the head and layer4, nothing else.")
+    _passed("7.2")

@@ -13,9 +13,10 @@ IMAGENET_STD = (0.229, 0.224, 0.225)
 WEIGHTS_BANNER = """\
 {rule}
   RANDOM WEIGHTS (OFFLINE): the ImageNet weights for ResNet18 could not be
-  downloaded ({reason}). This model starts from random weights, so what it
-  shows is the mechanics of transfer learning, not its benefit. Do not draw
+  downloaded. This model starts from random weights, so what it shows is
+  the mechanics of transfer learning, not its benefit. Do not draw
   conclusions about pre-training from this run.
+  Reason: {reason}
 {rule}"""
 
 
@@ -153,7 +154,7 @@ def resnet18_transfer(
                 "place the checkpoint in torch's cache (torch.hub.get_dir()/checkpoints), "
                 "or pass allow_random=True to continue with random weights."
             ) from error
-        print(WEIGHTS_BANNER.format(rule="=" * 76, reason=reason[:120]))
+        print(WEIGHTS_BANNER.format(rule="=" * 76, reason=reason[:200]))
         return TransferResNet(resnet18(weights=None), n_classes, freeze, pretrained=False)
     return TransferResNet(body, n_classes, freeze, pretrained=True)
 

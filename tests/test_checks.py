@@ -33,6 +33,12 @@ def _replace_head(model, n_classes):
     return model
 
 
+def _finetune(model):
+    model.body.layer4.requires_grad_(True)
+    return torch.optim.Adam([{"params": model.head.parameters(), "lr": 1e-3},
+                             {"params": model.body.layer4.parameters(), "lr": 1e-4}])
+
+
 CASES = {
     "split": (checks.check_split, _right_split,
               lambda m, c, f=1: (m[m["fold"] != f], m[m["fold"] == f])),
@@ -53,6 +59,10 @@ CASES = {
                    lambda s, n, fill: torch.roll(s, n, dims=-1)),
     "time_mask": (checks.check_time_mask, time_mask,
                   lambda s, start, width, fill: s.index_fill_(1, torch.arange(start, min(start + width, 6)), fill)),
+    "cache_megabytes": (checks.check_cache_megabytes, lambda n, h, w: n * h * w * 4 / 1e6,
+                        lambda n, h, w: n * h * w * 8 / 2**20),
+    "finetune_optimizer": (checks.check_finetune_optimizer, _finetune,
+                           lambda m: torch.optim.Adam(m.parameters(), lr=1e-3)),
     "new_head": (checks.check_new_head, _replace_head,
                  lambda m, n: setattr(m, "fc", nn.Linear(512, n)) or m),
 }

@@ -1,0 +1,133 @@
+"""Stamp the repository URL into the notebooks and README, and generate the student copies.
+
+notebooks/solutions/ holds the complete lessons, the source of truth. Each student copy in
+notebooks/ is the same notebook with every block between `### BEGIN SOLUTION` and
+`### END SOLUTION` replaced by `raise NotImplementedError("Exercise N.M")`, and all outputs
+cleared except the expected line of each check cell (`# NBVAL_CHECK_OUTPUT`).
+
+    python scripts/build_notebooks.py           # write
+    python scripts/build_notebooks.py --check   # exit 1 if anything is out of date
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parents[1]
+SOLUTIONS = REPO / "notebooks" / "solutions"
+STUDENTS = REPO / "notebooks"
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
+EXERCISE_HEADING = re.compile(r"^## Exercise (\d+\.\d+)", re.MULTILINE)
+
+
+def repository() -> tuple[str, str]:
+    """(URL, branch) from pyproject.toml's [tool.course]."""
+    course = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["course"]
+    return course["repository"].rstrip("/"), course["branch"]
+
+
+def stamp(text: str, url: str, branch: str) -> str:
+    """Put the repository's URL into install commands and Colab/Binder badges."""
+    slug = url.split("github.com/", 1)[1]
+    text = re.sub(r"git\+https://github\.com/[\w.-]+/[\w.-]+", f"git+{url}", text)
+    text = re.sub(r"colab\.research\.google\.com/github/[\w.-]+/[\w.-]+/blob/[\w.-]+/",
+                  f"colab.research.google.com/github/{slug}/blob/{branch}/", text)
+    return re.sub(r"mybinder\.org/v2/gh/[\w.-]+/[\w.-]+/[\w.-]+", f"mybinder.org/v2/gh/{slug}/{branch}", text)
+
+
+def strip_solution(source: str, exercise: str) -> str:
+    """Replace each solution block by a stub raising NotImplementedError."""
+    lines, out, inside = source.split("\n"), [], False
+    for line in lines:
+        if line.strip() == BEGIN:
+            indent = line[: len(line) - len(line.lstrip())]
+            out.append(f'{indent}raise NotImplementedError("Exercise {exercise}")')
+            inside = True
+        elif line.strip() == END:
+            inside = False
+        elif not inside:
+            out.append(line)
+    if inside:
+        raise ValueError(f"exercise {exercise}: {BEGIN} without {END}")
+    return "\n".join(out)
+
+
+def student_copy(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The learner's version of a solution notebook."""
+    notebook = copy.deepcopy(solution)
+    exercise = None
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            headings = EXERCISE_HEADING.findall(cell.source)
+            exercise = headings[-1] if headings else exercise
+            continue
+        if BEGIN in cell.source:
+            if exercise is None:
+                raise ValueError(f"a solution block comes before any '## Exercise N.M' heading:\n{cell.source}")
+            cell.source = strip_solution(cell.source, exercise)
+        cell.execution_count = None
+        if not cell.source.startswith(CHECK_MARK):
+            cell.outputs = []
+    return notebook
+
+
+def clean_solution(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Solutions are stored without outputs, except the check cells' expected lines."""
+    notebook = copy.deepcopy(notebook)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.execution_count = None
+            if not cell.source.startswith(CHECK_MARK):
+                cell.outputs = []
+    return notebook
+
+
+def _write_if_changed(path: Path, notebook: nbformat.NotebookNode, check: bool) -> bool:
+    text = nbformat.writes(notebook) + "\n"
+    if path.exists() and path.read_text() == text:
+        return False
+    if not check:
+        path.write_text(text)
+    return True
+
+
+def _write_text_if_changed(path: Path, text: str, check: bool) -> bool:
+    if path.read_text() == text:
+        return False
+    if not check:
+        path.write_text(text)
+    return True
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if out of date")
+    args = parser.parse_args()
+    url, branch = repository()
+    stale = []
+    for path in sorted(SOLUTIONS.glob("[0-9][0-9]_*.ipynb")):
+        solution = nbformat.reads(stamp(path.read_text(), url, branch), as_version=4)
+        solution = clean_solution(solution)
+        if _write_if_changed(path, solution, args.check):
+            stale.append(path)
+        target = STUDENTS / path.name
+        if _write_if_changed(target, student_copy(solution), args.check):
+            stale.append(target)
+    readme = REPO / "README.md"
+    if _write_text_if_changed(readme, stamp(readme.read_text(), url, branch), args.check):
+        stale.append(readme)
+    for path in stale:
+        print(("out of date: " if args.check else "wrote ") + str(path.relative_to(REPO)))
+    return 1 if (args.check and stale) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
