@@ -60,6 +60,25 @@ def strip_solution(source: str, exercise: str) -> str:
     return "\n".join(out)
 
 
+def clean_outputs(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Clear every output except the check cells' expected lines.
+
+    nbval compares a cell's output only when the cell has an execution count, so check cells
+    keep one: their position among the code cells.
+    """
+    notebook = copy.deepcopy(notebook)
+    code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    for number, cell in enumerate(code_cells, start=1):
+        is_check = cell.source.startswith(CHECK_MARK)
+        cell.execution_count = number if is_check else None
+        if not is_check:
+            cell.outputs = []
+        for output in cell.outputs:
+            if "execution_count" in output:
+                output["execution_count"] = number
+    return notebook
+
+
 def student_copy(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """The learner's version of a solution notebook."""
     notebook = copy.deepcopy(solution)
@@ -68,26 +87,11 @@ def student_copy(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
         if cell.cell_type == "markdown":
             headings = EXERCISE_HEADING.findall(cell.source)
             exercise = headings[-1] if headings else exercise
-            continue
-        if BEGIN in cell.source:
+        elif BEGIN in cell.source:
             if exercise is None:
                 raise ValueError(f"a solution block comes before any '## Exercise N.M' heading:\n{cell.source}")
             cell.source = strip_solution(cell.source, exercise)
-        cell.execution_count = None
-        if not cell.source.startswith(CHECK_MARK):
-            cell.outputs = []
-    return notebook
-
-
-def clean_solution(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Solutions are stored without outputs, except the check cells' expected lines."""
-    notebook = copy.deepcopy(notebook)
-    for cell in notebook.cells:
-        if cell.cell_type == "code":
-            cell.execution_count = None
-            if not cell.source.startswith(CHECK_MARK):
-                cell.outputs = []
-    return notebook
+    return clean_outputs(notebook)
 
 
 def _write_if_changed(path: Path, notebook: nbformat.NotebookNode, check: bool) -> bool:
@@ -115,7 +119,7 @@ def main() -> int:
     stale = []
     for path in sorted(SOLUTIONS.glob("[0-9][0-9]_*.ipynb")):
         solution = nbformat.reads(stamp(path.read_text(), url, branch), as_version=4)
-        solution = clean_solution(solution)
+        solution = clean_outputs(solution)
         if _write_if_changed(path, solution, args.check):
             stale.append(path)
         target = STUDENTS / path.name
