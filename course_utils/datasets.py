@@ -13,6 +13,7 @@ import torch
 from torch.utils.data import Dataset
 
 from .audio import load_audio
+from .cache import DiskCache
 from .constants import CLIP_SECONDS, SAMPLE_RATE
 
 Features = np.ndarray | torch.Tensor
@@ -27,8 +28,10 @@ class WavDataset(Dataset):
     - `transform` (deterministic, e.g. a mel spectrogram) turns the 5 s waveform into features;
     - `augment` (random, e.g. a time shift) changes them afresh on every access.
 
-    With `cache=True` the output of the first step is kept in memory after its first
-    computation, so later epochs skip decoding, resampling and the transform.
+    The output of the first step can be kept after its first computation, so that later
+    epochs skip decoding, resampling and the transform: `cache=True` keeps it in memory,
+    `cache=<folder>` as `.npy` files on disk (see course_utils.cache), for data that does
+    not fit in memory.
     """
 
     def __init__(
@@ -39,7 +42,7 @@ class WavDataset(Dataset):
         transform: Callable[[np.ndarray], Features] | None = None,
         augment: Callable[[torch.Tensor], torch.Tensor] | None = None,
         sr: int = SAMPLE_RATE,
-        cache: bool = False,
+        cache: bool | str | os.PathLike = False,
     ):
         unknown = sorted(set(metadata["category"]) - set(categories))
         if unknown:
@@ -51,7 +54,8 @@ class WavDataset(Dataset):
         self.transform = transform
         self.augment = augment
         self.sr = sr
-        self._cache: dict[int, torch.Tensor] | None = {} if cache else None
+        self._memory: dict[int, torch.Tensor] | None = {} if cache is True else None
+        self._disk = DiskCache(cache) if cache not in (True, False, None) else None
 
     def __len__(self) -> int:
         return len(self.filenames)
@@ -62,17 +66,28 @@ class WavDataset(Dataset):
         return librosa.util.fix_length(samples, size=int(self.sr * CLIP_SECONDS))
 
     def features(self, index: int) -> torch.Tensor:
-        """The deterministic features of clip `index` (cached when `cache=True`); do not modify."""
-        if self._cache is not None and index in self._cache:
-            return self._cache[index]
+        """The deterministic features of clip `index`, from the cache if there is one; do not modify."""
+        if self._memory is not None and index in self._memory:
+            return self._memory[index]
+        if self._disk is not None:
+            key = self._disk.key(self.audio_dir / self.filenames[index], self.sr, self.transform)
+            stored = self._disk.load(key)
+            if stored is not None:
+                return torch.tensor(stored)  # a copy of the memory-mapped file
+        tensor = self._compute(index)
+        if self._memory is not None:
+            self._memory[index] = tensor
+        if self._disk is not None:
+            self._disk.save(key, tensor.numpy())
+        return tensor
+
+    def _compute(self, index: int) -> torch.Tensor:
         features = self.waveform(index)
         if self.transform is not None:
             features = self.transform(features)
-        tensor = torch.as_tensor(features if isinstance(features, torch.Tensor) else np.asarray(features),
-                                 dtype=torch.float32)
-        if self._cache is not None:
-            self._cache[index] = tensor
-        return tensor
+        if isinstance(features, torch.Tensor):
+            return features.to(torch.float32)
+        return torch.as_tensor(np.asarray(features), dtype=torch.float32)
 
     def __getitem__(self, index: int) -> tuple[torch.Tensor, int, str]:
         features = self.features(index).clone()  # nothing done to an item can reach the cache

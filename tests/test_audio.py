@@ -48,3 +48,10 @@ def test_mel_spectrogram_shape_and_range(tmp_path):
 def test_mel_spectrogram_parameters():
     spec = mel_spectrogram_db(np.zeros(16000, dtype=np.float32) + 1e-3, n_mels=64, hop_length=256)
     assert spec.shape == (64, 63)
+
+
+def test_truncated_wav_is_named(tmp_path):
+    path = _sine(tmp_path / "cut.wav")
+    path.write_bytes(path.read_bytes()[:30])
+    with pytest.raises(AudioFileError, match="cut.wav"):
+        load_audio(path)

@@ -178,3 +178,37 @@ def test_two_processes_fill_the_same_cache(server, tmp_path, chapter_clips):
 def test_progress_bar_counts_clips(tmp_path, capsys):
     download_clips(["1-900000-A-0.wav", "1-900001-A-0.wav"], "synthetic", tmp_path, progress=True)
     assert "2/2" in capsys.readouterr().err
+
+
+def _write_wav(path, seconds=5.0, rate=44100, channels=1):
+    import numpy as np
+    import soundfile as sf
+
+    sf.write(path, np.zeros((int(seconds * rate), channels)), rate, subtype="PCM_16")
+
+
+BAD_ENTRIES = {
+    "empty": lambda p: p.write_bytes(b""),
+    "html": lambda p: p.write_bytes(b"<!DOCTYPE html><html>rate limited</html>"),
+    "corrupt header": lambda p: p.write_bytes(b"RIFF\x10\x00\x00\x00WAVEfmt garbage" * 4),
+    "wrong sample rate": lambda p: _write_wav(p, rate=22050),
+    "stereo": lambda p: _write_wav(p, channels=2),
+    "too short": lambda p: _write_wav(p, seconds=2.0),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_ENTRIES))
+def test_bad_cache_entries_are_detected_and_replaced(kind, server, tmp_path, chapter_clips):
+    name = chapter_clips[0]
+    (good,) = download_clips([name], server.url, tmp_path, **FAST)
+    BAD_ENTRIES[kind](good)
+    assert clip_problem(good) is not None
+    download_clips([name], server.url, tmp_path, **FAST)
+    assert clip_problem(good) is None and server.requests[name] == 2
+
+
+def test_slow_server_past_the_timeout(server, tmp_path, chapter_clips):
+    server.faults.latency = 1.5
+    with pytest.raises(DownloadError, match=r"timed out \(after 2 attempts\)"):
+        download_clips(chapter_clips[:1], server.url, tmp_path, **{**FAST, "retries": 1, "timeout": 0.5})
+    _cache_is_clean(tmp_path)
