@@ -21,6 +21,7 @@ __all__ = [
     "load_metadata", "prepare_data", "select_categories", "split_by_fold", "validate_metadata",
 ]
 
+_ANNOUNCED: set[Source] = set()  # sources whose stand-in banner this process has shown
 MAX_METADATA_BYTES = 1024 * 1024  # the real file is 98 kB
 _CLIP_NAME = re.compile(r"^[0-9]+-[0-9A-Za-z]+-[A-Z]-[0-9]+\.wav$")
 
@@ -92,8 +93,9 @@ def load_metadata(
         if source.is_remote:
             path.unlink(missing_ok=True)  # never keep a broken download in the cache
         raise
-    if is_standin(metadata):
-        announce_standin(f"from {source}")
+    if is_standin(metadata) and source not in _ANNOUNCED:
+        _ANNOUNCED.add(source)
+        announce_standin("generated on this machine" if source.kind == "synthetic" else f"served by {source}")
     return metadata
 
 

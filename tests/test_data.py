@@ -118,12 +118,15 @@ def test_course_categories_follow_the_environment(monkeypatch):
 
 
 @pytest.mark.parametrize("how", ["synthetic", "mirror", "folder"])
-def test_standin_is_announced_wherever_it_comes_from(how, server, standin_root, tmp_path, capsys):
+def test_standin_is_announced_wherever_it_comes_from(how, server, standin_root, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("course_utils.data._ANNOUNCED", set())
     spec = {"synthetic": "synthetic", "mirror": server.url, "folder": str(standin_root)}[how]
     metadata = load_metadata(spec, tmp_path)
     banner = capsys.readouterr().out
     assert is_standin(metadata)
     assert "OFFLINE STAND-IN IN USE" in banner and "NOT match" in banner
+    load_metadata(spec, tmp_path)
+    assert capsys.readouterr().out == ""  # once per source and process is enough
 
 
 def test_other_metadata_is_not_taken_for_the_standin(capsys):

@@ -1,0 +1,152 @@
+"""Audio-to-audio transfer: pre-train the CNN on other sounds, then learn the target from few clips.
+
+Three ways to learn the target task, compared at several numbers of training clips per
+category ("shots") with ESC-50's five folds:
+
+- scratch:   a fresh SpectrogramCNN, every weight trained;
+- frozen:    the pre-trained convolutional body kept as it is, a new linear head trained;
+- fine-tune: the pre-trained body and a new head, all trained (the body at a 10x lower rate).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import pickle
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+import torch
+from torch import nn
+from torch.utils.data import TensorDataset
+
+from .constants import ESC10_CATEGORIES, FOLDS
+from .models import SpectrogramCNN
+from .training import evaluate, fit, seed_everything, seeded_loader
+
+# ESC-10's categories other than the chapter's targets: CC BY licensed, and none is a target.
+SOURCE_CATEGORIES = tuple(c for c in ESC10_CATEGORIES if c not in ("dog", "rooster"))
+ARMS = ("scratch", "frozen", "fine-tune")
+
+
+def spectrogram_table(dataset) -> tuple[torch.Tensor, torch.Tensor]:
+    """All items of a WavDataset stacked: (features, targets)."""
+    items = [dataset[i] for i in range(len(dataset))]
+    return torch.stack([x for x, _, _ in items]), torch.tensor([y for _, y, _ in items])
+
+
+def pretrain(features: torch.Tensor, targets: torch.Tensor, epochs: int = 10, seed: int = 0) -> SpectrogramCNN:
+    """Train a SpectrogramCNN on the source task."""
+    seed_everything(seed)
+    model = SpectrogramCNN(int(targets.max()) + 1, *features.shape[1:])
+    fit(model, seeded_loader(TensorDataset(features, targets), 8, shuffle=True, seed=seed),
+        torch.optim.Adam(model.parameters(), lr=1e-3), epochs, progress=False)
+    return model.eval()
+
+
+def save_weights(model: nn.Module, path: str | os.PathLike) -> None:
+    """Save a state dict atomically (temporary file, then rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    os.close(fd)
+    try:
+        torch.save(model.state_dict(), tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def load_weights(model: nn.Module, path: str | os.PathLike) -> nn.Module:
+    """Load a state dict saved by save_weights, without unpickling arbitrary objects."""
+    model.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
+    return model
+
+
+def cached_pretrain(features: torch.Tensor, targets: torch.Tensor, path: str | os.PathLike,
+                    epochs: int = 10, seed: int = 0) -> SpectrogramCNN:
+    """pretrain(), saved to `path`; later calls load it instead (a corrupt file is trained again)."""
+    path = Path(path)
+    if path.exists():
+        try:
+            model = SpectrogramCNN(int(targets.max()) + 1, *features.shape[1:])
+            return load_weights(model, path).eval()
+        except (RuntimeError, OSError, ValueError, EOFError, pickle.UnpicklingError):
+            path.unlink(missing_ok=True)
+    model = pretrain(features, targets, epochs, seed)
+    save_weights(model, path)
+    return model
+
+
+def sample_shots(metadata: pd.DataFrame, shots: int, seed: int = 0) -> pd.DataFrame:
+    """`shots` random rows per category (all rows where a category has fewer)."""
+    parts = [rows.sample(min(shots, len(rows)), random_state=seed)
+             for _, rows in metadata.groupby("category", sort=True)]
+    return pd.concat(parts, ignore_index=True)
+
+
+def _target_model(arm: str, n_classes: int, body: nn.Sequential | None) -> tuple[nn.Module, torch.optim.Optimizer]:
+    model = SpectrogramCNN(n_classes)
+    if arm == "scratch":
+        return model, torch.optim.Adam(model.parameters(), lr=1e-3)
+    model.features.load_state_dict(body.state_dict())
+    if arm == "frozen":
+        model.features.requires_grad_(False)
+        return model, torch.optim.Adam(model.classifier.parameters(), lr=1e-3)
+    return model, torch.optim.Adam([{"params": model.classifier.parameters(), "lr": 1e-3},
+                                    {"params": model.features.parameters(), "lr": 1e-4}])
+
+
+def train_arm(arm: str, body: nn.Sequential | None, train: TensorDataset, val: TensorDataset,
+              n_classes: int, steps: int, seed: int = 0) -> float:
+    """Validation accuracy of one arm after about `steps` optimisation steps of batch 8."""
+    if arm not in ARMS:
+        raise ValueError(f"arm must be one of {ARMS}, got {arm!r}")
+    seed_everything(seed)
+    model, optimizer = _target_model(arm, n_classes, body)
+    epochs = max(1, math.ceil(steps / math.ceil(len(train) / 8)))
+    fit(model, seeded_loader(train, 8, shuffle=True, seed=seed), optimizer, epochs, progress=False)
+    return evaluate(model, seeded_loader(val, 8)).accuracy
+
+
+def few_shot_study(
+    metadata: pd.DataFrame,
+    features: torch.Tensor,
+    targets: torch.Tensor,
+    body: nn.Sequential,
+    shots: Sequence[int] = (2, 4, 8, 32),
+    folds: Sequence[int] = FOLDS,
+    steps: int = 40,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Accuracy of every arm, for every number of shots, with each fold in turn as validation set.
+
+    `metadata`, `features` and `targets` describe the same clips in the same order. Each run
+    trains for about `steps` steps, or for 5 epochs when that is more, so larger training sets
+    get more passes.
+    """
+    rows = []
+    n_classes = int(targets.max()) + 1
+    position = pd.Series(range(len(metadata)), index=metadata["filename"].to_numpy())
+    for fold in folds:
+        val_index = torch.tensor(position[metadata.loc[metadata["fold"] == fold, "filename"]].tolist())
+        val = TensorDataset(features[val_index], targets[val_index])
+        pool = metadata[metadata["fold"] != fold]
+        for k in shots:
+            chosen = sample_shots(pool, k, seed=seed + fold)
+            index = torch.tensor(position[chosen["filename"]].tolist())
+            train = TensorDataset(features[index], targets[index])
+            budget = max(steps, 5 * math.ceil(len(train) / 8))
+            for arm in ARMS:
+                accuracy = train_arm(arm, body, train, val, n_classes, budget, seed)
+                rows.append({"arm": arm, "shots": k, "fold": fold, "accuracy": accuracy})
+    return pd.DataFrame(rows)
+
+
+def summarise(study: pd.DataFrame) -> pd.DataFrame:
+    """Mean and standard deviation of accuracy over folds, one row per number of shots."""
+    table = study.groupby(["shots", "arm"])["accuracy"].agg(["mean", "std"]).unstack("arm")
+    return table.reindex(columns=list(ARMS), level=1)

@@ -1,0 +1,102 @@
+import pytest
+import torch
+from torch.utils.data import TensorDataset
+
+from course_utils.models import SpectrogramCNN
+from course_utils.synthetic import standin_metadata
+from course_utils.data import select_categories
+from course_utils.transfer import (
+    ARMS,
+    SOURCE_CATEGORIES,
+    few_shot_study,
+    load_weights,
+    sample_shots,
+    save_weights,
+    summarise,
+    train_arm,
+)
+
+
+def test_source_categories_never_overlap_the_targets():
+    assert len(SOURCE_CATEGORIES) == 8
+    assert not {"dog", "cow", "rooster", "chirping_birds", "vacuum_cleaner"} & set(SOURCE_CATEGORIES)
+
+
+def test_sample_shots_per_category_is_reproducible():
+    metadata = select_categories(standin_metadata(), ["dog", "cow"])
+    chosen = sample_shots(metadata, 3, seed=1)
+    assert chosen.groupby("category").size().to_dict() == {"cow": 3, "dog": 3}
+    assert chosen["filename"].tolist() == sample_shots(metadata, 3, seed=1)["filename"].tolist()
+    assert len(sample_shots(metadata, 100)) == 80
+
+
+def test_weights_round_trip_without_pickle(tmp_path):
+    model = SpectrogramCNN(3, 32, 32)
+    save_weights(model, tmp_path / "m.pt")
+    restored = load_weights(SpectrogramCNN(3, 32, 32), tmp_path / "m.pt")
+    assert all(torch.equal(a, b) for a, b in zip(model.state_dict().values(), restored.state_dict().values()))
+    torch.save({"weights": object()}, tmp_path / "evil.pt")
+    with pytest.raises(Exception, match="[Ww]eights only load failed|Unsupported"):
+        load_weights(SpectrogramCNN(3, 32, 32), tmp_path / "evil.pt")
+
+
+def _toy(n, classes=2, seed=0):
+    generator = torch.Generator().manual_seed(seed)
+    y = torch.arange(n) % classes
+    x = torch.randn(n, 128, 157, generator=generator) * 5 - 40
+    x[y == 1, :20] += 30  # class 1 is loud in the low bands
+    return x, y
+
+
+def test_frozen_arm_changes_only_the_head(monkeypatch):
+    body = SpectrogramCNN(2).features
+    before = {k: v.clone() for k, v in body.state_dict().items()}
+    seen = {}
+    from course_utils import transfer
+
+    original = transfer._target_model
+
+    def spy(arm, n, b):
+        model, optimizer = original(arm, n, b)
+        seen["model"] = model
+        return model, optimizer
+
+    monkeypatch.setattr(transfer, "_target_model", spy)
+    x, y = _toy(16)
+    train_arm("frozen", body, TensorDataset(x, y), TensorDataset(x, y), 2, steps=4)
+    after = seen["model"].features.state_dict()
+    assert all(torch.equal(before[k], after[k]) for k in before)
+    assert all(torch.equal(before[k], v) for k, v in body.state_dict().items())
+
+
+def test_unknown_arm_is_refused():
+    with pytest.raises(ValueError, match="arm must be one of"):
+        train_arm("zero-shot", None, None, None, 2, steps=1)
+
+
+@pytest.mark.slow
+def test_few_shot_study_covers_every_arm_shot_and_fold():
+    metadata = select_categories(standin_metadata(), ["dog", "cow"]).reset_index(drop=True)
+    x, y = _toy(len(metadata))
+    y = torch.tensor([0 if c == "dog" else 1 for c in metadata["category"]])
+    x[y == 1, :20] += 30
+    study = few_shot_study(metadata, x, y, SpectrogramCNN(2).features, shots=(1, 2), folds=(1, 2), steps=2)
+    assert len(study) == 3 * 2 * 2 and set(study["arm"]) == set(ARMS)
+    table = summarise(study)
+    assert list(table.index) == [1, 2] and table.shape == (2, 6)
+
+
+def test_pretraining_is_cached_on_disk(tmp_path, monkeypatch):
+    from course_utils import transfer
+
+    calls = []
+    original = transfer.pretrain
+    monkeypatch.setattr(transfer, "pretrain", lambda *a, **k: calls.append(1) or original(*a, **k))
+    x, y = _toy(8)
+    first = transfer.cached_pretrain(x, y, tmp_path / "source.pt", epochs=1)
+    second = transfer.cached_pretrain(x, y, tmp_path / "source.pt", epochs=1)
+    assert len(calls) == 1
+    assert all(torch.equal(a, b) for a, b in zip(first.state_dict().values(), second.state_dict().values()))
+    (tmp_path / "source.pt").write_bytes(b"corrupt")
+    transfer.cached_pretrain(x, y, tmp_path / "source.pt", epochs=1)
+    assert len(calls) == 2  # a corrupt file is replaced, never trusted
