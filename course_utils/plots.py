@@ -104,3 +104,18 @@ def plot_history(history: History, title: str = "Training curves") -> Figure:
         ax.legend()
     fig.suptitle(title)
     return fig
+
+
+def plot_shots(study, n_classes: int, title: str = "Accuracy against training clips per category") -> Figure:
+    """Mean validation accuracy over folds (error bars: standard deviation) for each arm."""
+    fig, ax = plt.subplots(figsize=(6.5, 4), layout="constrained")
+    for arm, rows in study.groupby("arm", sort=False):
+        stats = rows.groupby("shots")["accuracy"].agg(["mean", "std"])
+        ax.errorbar(stats.index, stats["mean"], yerr=stats["std"], marker="o", capsize=4, label=arm)
+    ax.set(xscale="log", xlabel="Training clips per category", ylabel="Validation accuracy (mean over folds)",
+           ylim=(0, 1.02), title=title)
+    shots = sorted(study["shots"].unique())
+    ax.set_xticks(shots, [str(s) for s in shots])
+    ax.axhline(1 / n_classes, color="grey", linestyle=":", label=f"chance ({n_classes} classes)")
+    ax.legend()
+    return fig

@@ -60,3 +60,18 @@ def test_history_plots_train_and_validation():
     assert [line.get_label() for line in acc_ax.lines] == ["training", "validation"]
     assert list(acc_ax.lines[1].get_ydata()) == [0.3, 0.5]
     assert loss_ax.get_ylabel() == "Cross-entropy loss"
+
+
+def test_shots_plot_has_one_line_per_arm_with_means():
+    import pandas as pd
+
+    from course_utils.plots import plot_shots
+
+    study = pd.DataFrame({"arm": ["scratch", "scratch", "frozen", "frozen"] * 2, "shots": [2, 2, 2, 2, 8, 8, 8, 8],
+                          "fold": [1, 2, 1, 2, 1, 2, 1, 2], "accuracy": [0.5, 0.7, 0.8, 0.8, 0.9, 0.9, 1.0, 0.8]})
+    fig = plot_shots(study, n_classes=4)
+    ax = fig.axes[0]
+    lines = {container.get_label(): container.lines[0] for container in ax.containers}
+    assert list(lines["scratch"].get_ydata()) == pytest.approx([0.6, 0.9])
+    assert list(lines["frozen"].get_ydata()) == pytest.approx([0.8, 0.9])
+    assert ax.get_xlabel() == "Training clips per category"
