@@ -20,5 +20,8 @@ unit: $(VENV)/.installed  ## unit tests only
 chapter: $(VENV)/.installed  ## execute every lesson; executed copies land in artifacts/
 	$(PY) scripts/run_chapter.py
 
+benchmark: $(VENV)/.installed  ## data pipeline and training stages, measured in one run
+	$(PY) benchmarks/run.py
+
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache
