@@ -1,0 +1,57 @@
+import subprocess
+import sys
+
+from course_utils import doctor
+
+
+def test_doctor_runs_and_reports_each_check():
+    result = subprocess.run([sys.executable, "-m", "course_utils", "doctor"], capture_output=True, text=True,
+                            timeout=120)
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("OK       Python 3.") for line in lines)
+    assert any(line.startswith("OK       torch ") for line in lines)
+    assert any("ESC-50 on GitHub" in line for line in lines)
+    assert any("ResNet18 ImageNet weights" in line for line in lines)
+    problems = [line for line in lines if line.startswith("PROBLEM")]
+    assert result.returncode == (1 if problems else 0)
+    assert result.stderr == ""
+
+
+def test_unreachable_services_are_problems_with_fixes(monkeypatch):
+    monkeypatch.setattr(doctor, "esc50_reachable", lambda timeout: "ConnectionError")
+    check = doctor.check_esc50()
+    assert not check.ok and "offline stand-in" in check.line() and "fix:" in check.line()
+
+
+def test_reachable_esc50_is_ok(monkeypatch):
+    monkeypatch.setattr(doctor, "esc50_reachable", lambda timeout: None)
+    assert doctor.check_esc50().ok
+
+
+def test_missing_package_is_a_problem():
+    check = doctor.check_package("no_such_package_for_the_course")
+    assert not check.ok and "pip install" in check.fix
+
+
+def test_low_disk_space_is_a_problem(monkeypatch):
+    from collections import namedtuple
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(doctor.shutil, "disk_usage", lambda path: usage(10**9, 10**9, 10**7))
+    space = doctor.check_data_settings()[1]
+    assert not space.ok and "COURSE_DATA_DIR" in space.fix
+
+
+def test_cached_weights_are_ok(tmp_path, monkeypatch):
+    import torch
+    from torchvision.models import ResNet18_Weights
+
+    monkeypatch.setattr(torch.hub, "get_dir", lambda: str(tmp_path))
+    (tmp_path / "checkpoints").mkdir()
+    (tmp_path / "checkpoints" / ResNet18_Weights.IMAGENET1K_V1.url.rsplit("/", 1)[1]).write_bytes(b"x")
+    assert doctor.check_weights().ok
+
+
+def test_unknown_command_prints_usage():
+    result = subprocess.run([sys.executable, "-m", "course_utils", "nonsense"], capture_output=True, text=True)
+    assert result.returncode == 2 and "usage" in result.stderr
