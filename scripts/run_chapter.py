@@ -10,6 +10,7 @@ COURSE_DATA, on 127.0.0.1, so the lessons' download code runs for real without i
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import socket
 import subprocess
@@ -52,7 +53,7 @@ def _execute(notebooks: list[Path]) -> int:
 
     out_dir = ARTIFACTS / "executed"
     out_dir.mkdir(parents=True, exist_ok=True)
-    total = 0.0
+    total, failures = 0.0, 0
     for path in notebooks:
         notebook = nbformat.read(path, as_version=4)
         start = time.perf_counter()
@@ -65,8 +66,13 @@ def _execute(notebooks: list[Path]) -> int:
         total += seconds
         nbformat.write(notebook, out_dir / path.name)
         print(f"{path.name:45s} {seconds:6.1f} s", flush=True)
+        noisy = [cell.source.splitlines()[0] for cell in notebook.cells if cell.cell_type == "code"
+                 and any(o.output_type == "stream" and o.name == "stderr" for o in cell.outputs)]
+        for first_line in noisy:
+            print(f"  stderr output in the cell starting {first_line!r}")
+        failures += bool(noisy)
     print(f"{'all notebooks':45s} {total:6.1f} s")
-    return 0
+    return 1 if failures else 0
 
 
 def main() -> int:
@@ -78,8 +84,12 @@ def main() -> int:
     if not notebooks:
         print("run_chapter: no notebooks to run yet")
         return 0
-    os.environ.setdefault("COURSE_DATA_DIR", str(ARTIFACTS / "cache"))
-    with _serve(os.environ.get("COURSE_DATA")) as server:
+    data = os.environ.get("COURSE_DATA")
+    # One cache per served data set: the server's URL is the same whatever it serves.
+    label = "standin" if data in (None, "", "synthetic") else "folder-" + hashlib.sha256(
+        str(Path(data).resolve()).encode()).hexdigest()[:10]
+    os.environ.setdefault("COURSE_DATA_DIR", str(ARTIFACTS / "cache" / label))
+    with _serve(data) as server:
         os.environ["COURSE_DATA"] = server.url
         print(f"run_chapter: data served from {server.root} at {server.url}", flush=True)
         if args.nbval:
