@@ -3,7 +3,7 @@
 Tests use it to prove the downloader's behaviour under every failure a classroom network
 produces; CI and offline classrooms use it so that the lessons' download code really runs:
 
-    python -m course_utils.server --standin --port 8000
+    python -m course_utils serve --standin --port 8000
     COURSE_DATA=http://127.0.0.1:8000 jupyter lab
 """
 
@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
@@ -171,16 +174,52 @@ def serve_directory(
         thread.join()
 
 
+@contextmanager
+def serve_in_subprocess(root: str | os.PathLike, standin: bool = False, port: int = 0) -> Iterator[str]:
+    """Like serve_directory, in a child process (`python -m course_utils serve`); yields the URL.
+
+    Use it when the same process also runs notebooks with nbclient, whose event loop and the
+    server's threads are better kept apart.
+    """
+    port = port or _free_port()
+    command = [sys.executable, "-m", "course_utils", "serve", "--root", str(root), "--port", str(port)]
+    child = subprocess.Popen(command + (["--standin"] if standin else []), stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not _accepts_connections(port):
+            if child.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the data server did not start: {' '.join(command)}")
+            time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        child.terminate()
+        child.wait(timeout=10)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _accepts_connections(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Serve an ESC-50 layout on 127.0.0.1.")
-    parser.add_argument("--root", help="folder with meta/esc50.csv and audio/")
+    parser = argparse.ArgumentParser(prog="python -m course_utils serve",
+                                     description="Serve an ESC-50 layout on 127.0.0.1.")
+    parser.add_argument("--root", help="folder with meta/esc50.csv and audio/ (with --standin: where to write it)")
     parser.add_argument("--standin", action="store_true", help="serve the generated stand-in")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added per request")
     args = parser.parse_args(argv)
-    if args.standin == bool(args.root):
-        parser.error("give exactly one of --root and --standin")
-    root = Path(args.root) if args.root else write_standin(cache_root() / "standin-served", [])
+    if not (args.root or args.standin):
+        parser.error("give --root FOLDER, --standin, or both")
+    root = Path(args.root) if args.root else cache_root() / "standin-served"
+    if args.standin:
+        write_standin(root, [])
     server = LocalServer(root, Faults(latency=args.latency), "127.0.0.1", args.port, args.standin)
     print(f"Serving {root} at {server.url}  (COURSE_DATA={server.url})", flush=True)
     try:

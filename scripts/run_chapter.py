@@ -27,15 +27,15 @@ PORT = 8765  # fixed, so that the cache (one folder per source URL) is reused fr
 
 
 def _serve(data: str | None):
-    from course_utils.server import serve_directory
+    """Serve the stand-in, or the ESC-50 folder named by COURSE_DATA, from a child process."""
+    from course_utils.server import serve_in_subprocess
 
+    port = PORT if _port_free(PORT) else 0
     if data and Path(data).is_dir():
-        root, standin = Path(data), False
-    elif data in (None, "", "synthetic"):
-        root, standin = ARTIFACTS / "served-standin", True
-    else:
-        sys.exit(f"run_chapter: COURSE_DATA must be unset, 'synthetic' or a folder, not {data!r}")
-    return serve_directory(root, port=PORT if _port_free(PORT) else 0, standin=standin)
+        return serve_in_subprocess(Path(data).resolve(), port=port)
+    if data in (None, "", "synthetic"):
+        return serve_in_subprocess(ARTIFACTS / "served-standin", standin=True, port=port)
+    sys.exit(f"run_chapter: COURSE_DATA must be unset, 'synthetic' or a folder, not {data!r}")
 
 
 def _port_free(port: int) -> bool:
@@ -61,7 +61,7 @@ def _execute(notebooks: list[Path]) -> int:
                                 resources={"metadata": {"path": str(path.parent)}})
         # The kernel process's own log (as under nbval) is not shown; what cells write to
         # stderr still lands in the notebook, where tests/test_notebooks.py looks for it.
-        client.execute(stderr=subprocess.DEVNULL)
+        client.execute(stderr=None if os.environ.get("RUN_CHAPTER_KERNEL_LOG") else subprocess.DEVNULL)
         seconds = time.perf_counter() - start
         total += seconds
         nbformat.write(notebook, out_dir / path.name)
@@ -89,9 +89,9 @@ def main() -> int:
     label = "standin" if data in (None, "", "synthetic") else "folder-" + hashlib.sha256(
         str(Path(data).resolve()).encode()).hexdigest()[:10]
     os.environ.setdefault("COURSE_DATA_DIR", str(ARTIFACTS / "cache" / label))
-    with _serve(data) as server:
-        os.environ["COURSE_DATA"] = server.url
-        print(f"run_chapter: data served from {server.root} at {server.url}", flush=True)
+    with _serve(data) as url:
+        os.environ["COURSE_DATA"] = url
+        print(f"run_chapter: data ({data or 'stand-in'}) served at {url}", flush=True)
         if args.nbval:
             import pytest
 

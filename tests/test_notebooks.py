@@ -57,13 +57,13 @@ def test_each_notebook_installs_itself_on_colab_first(solution):
 def served_standin(tmp_path_factory):
     import os
 
-    from course_utils.server import serve_directory
+    from course_utils.server import serve_in_subprocess
 
-    with serve_directory(tmp_path_factory.mktemp("served"), standin=True) as server:
+    with serve_in_subprocess(tmp_path_factory.mktemp("served"), standin=True) as url:
         saved = {key: os.environ.get(key) for key in ("COURSE_DATA", "COURSE_DATA_DIR")}
-        os.environ["COURSE_DATA"] = server.url
+        os.environ["COURSE_DATA"] = url
         os.environ["COURSE_DATA_DIR"] = str(tmp_path_factory.mktemp("cache"))
-        yield server
+        yield url
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
@@ -77,7 +77,7 @@ def test_student_copy_runs_except_for_the_exercises(student, served_standin, mon
     """Executed top to bottom, only stubs and their checks fail, and nothing writes to stderr."""
     from nbclient import NotebookClient
 
-    monkeypatch.setenv("COURSE_DATA", served_standin.url)  # the autouse fixture reset it
+    monkeypatch.setenv("COURSE_DATA", served_standin)  # the autouse fixture reset it
     notebook = nbformat.read(student, as_version=4)
     NotebookClient(notebook, timeout=600, kernel_name="python3", allow_errors=True,
                    resources={"metadata": {"path": str(student.parent)}}).execute(stderr=subprocess.DEVNULL)

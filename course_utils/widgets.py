@@ -1,0 +1,183 @@
+"""Explorers for the notebooks: look at and listen to clips, augmentations and predictions.
+
+What is drawn for which settings lives in plain functions (`clip_figure`, `augmentation_figure`,
+`prediction_table`, `prediction_figure`), tested without a browser; the explorer classes only
+wire ipywidgets controls to them and keep the last figure in `.figure`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import torch
+from IPython.display import Audio, display
+from matplotlib.figure import Figure
+
+from .audio import load_audio, mel_spectrogram_db
+from .augment import frequency_mask, time_mask, time_shift
+from .constants import FMAX, HOP_LENGTH, N_MELS, SAMPLE_RATE
+from .plots import plot_spectrogram, plot_waveform
+
+
+def clip_figure(waveform: np.ndarray, title: str, n_mels: int = N_MELS, fmax: float = FMAX,
+                hop_length: int = HOP_LENGTH, sr: int = SAMPLE_RATE) -> Figure:
+    """Waveform above its mel spectrogram, computed with the given settings."""
+    fig, (wave_ax, spec_ax) = plt.subplots(2, 1, figsize=(9, 5.5), layout="constrained",
+                                           height_ratios=(1, 2))
+    plot_waveform(waveform, sr, title=title, ax=wave_ax)
+    spec = mel_spectrogram_db(waveform, sr, n_mels=n_mels, fmax=fmax, hop_length=hop_length)
+    plot_spectrogram(spec, sr, hop_length, fmax, ax=spec_ax,
+                     title=f"{n_mels} mel bands up to {fmax:.0f} Hz, hop {hop_length}: {spec.shape[1]} frames")
+    return fig
+
+
+def augmentation_figure(spec: np.ndarray | torch.Tensor, shift: int = 0, freq_start: int = 0,
+                        freq_width: int = 0, time_start: int = 0, time_width: int = 0) -> Figure:
+    """The spectrogram before and after a time shift, a frequency mask and a time mask."""
+    changed = time_shift(spec, shift)
+    changed = frequency_mask(changed, freq_start, freq_width)
+    changed = time_mask(changed, time_start, time_width)
+    fig, (before_ax, after_ax) = plt.subplots(1, 2, figsize=(12, 3.4), layout="constrained")
+    plot_spectrogram(np.asarray(spec), ax=before_ax, colorbar=False, title="original")
+    plot_spectrogram(changed.numpy(), ax=after_ax, title=(
+        f"shift {shift:+d} frames, mel bands {freq_start}-{freq_start + freq_width} masked, "
+        f"frames {time_start}-{time_start + time_width} masked"))
+    return fig
+
+
+def prediction_table(model: torch.nn.Module, dataset, categories: Sequence[str]) -> pd.DataFrame:
+    """One row per clip: file name, true and predicted label, and each category's probability."""
+    model.eval()
+    rows = []
+    with torch.no_grad():
+        for index in range(len(dataset)):
+            features, _, label = dataset[index]
+            probabilities = torch.softmax(model(features.unsqueeze(0)), dim=1)[0].tolist()
+            rows.append({"filename": dataset.filenames[index], "true": label,
+                         "predicted": categories[int(np.argmax(probabilities))],
+                         **dict(zip(categories, probabilities))})
+    return pd.DataFrame(rows)
+
+
+def prediction_figure(row: pd.Series, categories: Sequence[str]) -> Figure:
+    """Bar chart of one clip's class probabilities, the true class highlighted."""
+    fig, ax = plt.subplots(figsize=(6, 2.8), layout="constrained")
+    colours = ["tab:green" if c == row["true"] else "tab:grey" for c in categories]
+    ax.barh(list(categories), [row[c] for c in categories], color=colours)
+    verdict = "correct" if row["true"] == row["predicted"] else "wrong"
+    ax.set(xlim=(0, 1), xlabel="Predicted probability",
+           title=f"{row['filename']}: true {row['true']}, predicted {row['predicted']} ({verdict})")
+    return fig
+
+
+class _Explorer:
+    """Controls above an output area that is redrawn whenever a control changes."""
+
+    def __init__(self, controls: list[widgets.Widget]):
+        self.controls = controls
+        self.output = widgets.Output()
+        self.figure: Figure | None = None
+        for control in controls:
+            control.observe(lambda change: self.redraw(), names="value")
+        self.widget = widgets.VBox([widgets.HBox(controls, layout={"flex_flow": "row wrap"}), self.output])
+
+    def draw(self) -> Figure:
+        raise NotImplementedError
+
+    def redraw(self) -> None:
+        self.output.clear_output(wait=True)
+        with self.output:
+            self.figure = self.draw()
+            display(self.figure)
+            plt.close(self.figure)  # shown once, in the output area, not again below the cell
+            self.extra()
+
+    def extra(self) -> None:
+        """Anything shown below the figure (e.g. an audio player)."""
+
+    def show(self) -> None:
+        """Draw for the current settings and display the controls with the figure."""
+        self.redraw()
+        display(self.widget)
+
+
+class ClipExplorer(_Explorer):
+    """Pick a category and clip, hear it, and change the spectrogram's settings."""
+
+    def __init__(self, metadata: pd.DataFrame, audio_dir, categories: Sequence[str]):
+        self.metadata, self.audio_dir = metadata, audio_dir
+        self.category = widgets.Dropdown(options=list(categories), description="category")
+        self.clip = widgets.IntSlider(0, 0, 7, description="clip")
+        self.n_mels = widgets.IntSlider(N_MELS, 16, 128, step=16, description="mel bands")
+        self.fmax = widgets.IntSlider(int(FMAX), 1000, 8000, step=500, description="fmax (Hz)")
+        self.hop = widgets.Dropdown(options=[128, 256, 512, 1024], value=HOP_LENGTH, description="hop")
+        self._waveforms: dict[str, np.ndarray] = {}
+        super().__init__([self.category, self.clip, self.n_mels, self.fmax, self.hop])
+
+    def selected(self) -> str:
+        rows = self.metadata[self.metadata["category"] == self.category.value]
+        return rows.iloc[min(self.clip.value, len(rows) - 1)]["filename"]
+
+    def waveform(self) -> np.ndarray:
+        name = self.selected()
+        if name not in self._waveforms:
+            self._waveforms[name] = load_audio(self.audio_dir / name)
+        return self._waveforms[name]
+
+    def draw(self) -> Figure:
+        return clip_figure(self.waveform(), f"{self.category.value}: {self.selected()}",
+                           self.n_mels.value, self.fmax.value, self.hop.value)
+
+    def extra(self) -> None:
+        display(Audio(self.waveform(), rate=SAMPLE_RATE))
+
+
+class AugmentationExplorer(_Explorer):
+    """One spectrogram under a time shift and frequency and time masks of chosen strength."""
+
+    def __init__(self, spec: np.ndarray | torch.Tensor):
+        self.spec = torch.as_tensor(np.asarray(spec))
+        mels, frames = self.spec.shape
+        self.shift = widgets.IntSlider(0, -frames // 2, frames // 2, description="time shift")
+        self.freq_start = widgets.IntSlider(0, 0, mels - 1, description="mel mask at")
+        self.freq_width = widgets.IntSlider(0, 0, 32, description="mel mask width")
+        self.time_start = widgets.IntSlider(0, 0, frames - 1, description="time mask at")
+        self.time_width = widgets.IntSlider(0, 0, 40, description="time mask width")
+        super().__init__([self.shift, self.freq_start, self.freq_width, self.time_start, self.time_width])
+
+    def draw(self) -> Figure:
+        return augmentation_figure(self.spec, self.shift.value, self.freq_start.value, self.freq_width.value,
+                                   self.time_start.value, self.time_width.value)
+
+
+class PredictionExplorer(_Explorer):
+    """Browse validation clips: hear each, see true vs predicted label and the probabilities."""
+
+    def __init__(self, model: torch.nn.Module, dataset, categories: Sequence[str]):
+        self.table = prediction_table(model, dataset, categories)
+        self.categories, self.audio_dir = list(categories), dataset.audio_dir
+        self.mistakes_only = widgets.Checkbox(False, description="only mistakes")
+        self.clip = widgets.Dropdown(options=self._choices(), description="clip")
+        self.mistakes_only.observe(lambda change: setattr(self.clip, "options", self._choices()), names="value")
+        super().__init__([self.mistakes_only, self.clip])
+
+    def _choices(self) -> list[str]:
+        rows = self.table[self.table["true"] != self.table["predicted"]] if self.mistakes_only.value else self.table
+        return list(rows["filename"]) or ["(no clips)"]
+
+    def draw(self) -> Figure:
+        if self.clip.value not in set(self.table["filename"]):
+            fig, ax = plt.subplots(figsize=(6, 1))
+            ax.set_axis_off()
+            ax.set_title("no mistakes to show")
+            return fig
+        row = self.table[self.table["filename"] == self.clip.value].iloc[0]
+        return prediction_figure(row, self.categories)
+
+    def extra(self) -> None:
+        if self.clip.value in set(self.table["filename"]):
+            display(Audio(str(self.audio_dir / self.clip.value)))

@@ -1,0 +1,83 @@
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import torch  # noqa: E402
+
+from course_utils.audio import mel_spectrogram_db  # noqa: E402
+from course_utils.data import prepare_data  # noqa: E402
+from course_utils.datasets import WavDataset  # noqa: E402
+from course_utils.widgets import (  # noqa: E402
+    AugmentationExplorer,
+    ClipExplorer,
+    PredictionExplorer,
+    augmentation_figure,
+    clip_figure,
+    prediction_table,
+)
+
+
+@pytest.fixture(scope="module")
+def chapter(tmp_path_factory):
+    return prepare_data(["dog", "cow"], source="synthetic", cache_dir=tmp_path_factory.mktemp("c"), progress=False)
+
+
+def test_clip_figure_follows_the_settings():
+    wave = np.random.default_rng(0).standard_normal(16000).astype(np.float32)
+    fig = clip_figure(wave, "noise", n_mels=64, fmax=4000, hop_length=256)
+    wave_ax, spec_ax = fig.axes[:2]
+    assert wave_ax.get_title() == "noise"
+    assert spec_ax.get_title() == "64 mel bands up to 4000 Hz, hop 256: 63 frames"
+
+
+def test_augmentation_figure_shows_the_changed_spectrogram():
+    spec = torch.zeros(128, 157)
+    fig = augmentation_figure(spec, shift=10, freq_start=5, freq_width=3, time_start=20, time_width=4)
+    after = fig.axes[1].collections[0].get_array().reshape(128, 157)[::-1]  # specshow draws bottom-up
+    assert fig.axes[1].get_title().startswith("shift +10 frames, mel bands 5-8 masked, frames 20-24")
+    assert (np.asarray(after)[:, :10] == -80).all()
+
+
+class _Fixed(torch.nn.Module):
+    """Predicts 'dog' for everything."""
+
+    def forward(self, x):
+        return torch.tensor([[5.0, 0.0]]).expand(len(x), 2)
+
+
+def test_prediction_table_lists_truth_prediction_and_probabilities(chapter):
+    dataset = WavDataset(chapter.val, chapter.audio_dir, chapter.categories, mel_spectrogram_db)
+    table = prediction_table(_Fixed(), dataset, chapter.categories)
+    assert list(table.columns) == ["filename", "true", "predicted", "dog", "cow"]
+    assert (table["predicted"] == "dog").all() and table["dog"].iloc[0] == pytest.approx(0.9933, abs=1e-4)
+    assert (table["true"] == "cow").sum() == 8
+
+
+def test_clip_explorer_redraws_when_a_control_moves(chapter):
+    explorer = ClipExplorer(chapter.val, chapter.audio_dir, chapter.categories)
+    explorer.redraw()
+    assert explorer.figure.axes[1].get_title().startswith("128 mel bands")
+    explorer.n_mels.value = 64
+    assert explorer.figure.axes[1].get_title().startswith("64 mel bands")
+    explorer.category.value = "cow"
+    assert explorer.figure.axes[0].get_title().startswith("cow: ")
+
+
+def test_augmentation_explorer_redraws(chapter):
+    explorer = AugmentationExplorer(np.full((128, 157), -30.0, dtype=np.float32))
+    explorer.shift.value = 12
+    assert explorer.figure.axes[1].get_title().startswith("shift +12 frames")
+
+
+def test_prediction_explorer_filters_to_mistakes(chapter):
+    dataset = WavDataset(chapter.val, chapter.audio_dir, chapter.categories, mel_spectrogram_db)
+    explorer = PredictionExplorer(_Fixed(), dataset, chapter.categories)
+    assert len(explorer.clip.options) == 16
+    explorer.mistakes_only.value = True
+    assert len(explorer.clip.options) == 8
+    assert all(name in set(chapter.val.loc[chapter.val["category"] == "cow", "filename"])
+               for name in explorer.clip.options)
+    explorer.redraw()
+    assert "(wrong)" in explorer.figure.axes[0].get_title()
