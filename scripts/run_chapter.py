@@ -5,6 +5,8 @@ COURSE_DATA, on 127.0.0.1, so the lessons' download code runs for real without i
 
     python scripts/run_chapter.py            # execute; executed copies go to artifacts/executed/
     python scripts/run_chapter.py --nbval    # check every notebook with nbval instead
+
+Set RUN_CHAPTER_KERNEL_LOG=1 to see the kernels' own log (hidden by default, as nbval hides it).
 """
 
 from __future__ import annotations
