@@ -234,7 +234,7 @@ def download_clips(
         if Path(name).name != name or name in ("", ".", ".."):
             raise ValueError(f"refusing clip name {name!r}: it must be a plain file name")
     source = resolve_source(source)
-    audio_dir = cache_root(cache_dir) / source.cache_name / AUDIO_DIR
+    audio_dir = audio_folder(source, cache_dir)
     audio_dir.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(audio_dir)
     missing = [name for name in names if not (audio_dir / name).exists()]
