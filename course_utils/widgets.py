@@ -7,7 +7,9 @@ wire ipywidgets controls to them and keep the last figure in `.figure`.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
+from pathlib import Path
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
@@ -75,34 +77,48 @@ def prediction_figure(row: pd.Series, categories: Sequence[str]) -> Figure:
 
 
 class _Explorer:
-    """Controls above an output area that is redrawn whenever a control changes."""
+    """Controls above a picture of the figure (and a player) that are redrawn when a control changes.
+
+    The figure is sent as a PNG to an `Image` widget rather than through an `Output` widget:
+    that works the same in JupyterLab, Colab and headless runs, where captured output can stall.
+    """
 
     def __init__(self, controls: list[widgets.Widget]):
         self.controls = controls
-        self.output = widgets.Output()
+        self.image = widgets.Image(format="png", layout={"max_width": "100%"})
+        self.player = widgets.Audio(format="wav", autoplay=False, controls=True)
         self.figure: Figure | None = None
         for control in controls:
             control.observe(lambda change: self.redraw(), names="value")
-        self.widget = widgets.VBox([widgets.HBox(controls, layout={"flex_flow": "row wrap"}), self.output])
+        self.widget = widgets.VBox([widgets.HBox(controls, layout={"flex_flow": "row wrap"}),
+                                    self.image, self.player])
 
     def draw(self) -> Figure:
         raise NotImplementedError
 
-    def redraw(self) -> None:
-        self.output.clear_output(wait=True)
-        with self.output:
-            self.figure = self.draw()
-            display(self.figure)
-            plt.close(self.figure)  # shown once, in the output area, not again below the cell
-            self.extra()
+    def sound(self) -> bytes:
+        """WAV bytes for the player; empty when there is nothing to hear."""
+        return b""
 
-    def extra(self) -> None:
-        """Anything shown below the figure (e.g. an audio player)."""
+    def redraw(self) -> None:
+        self.figure = self.draw()
+        self.image.value = figure_png(self.figure)
+        plt.close(self.figure)  # kept in .figure for inspection, not shown again below the cell
+        wav = self.sound()
+        self.player.value = wav
+        self.player.layout.display = None if wav else "none"
 
     def show(self) -> None:
         """Draw for the current settings and display the controls with the figure."""
         self.redraw()
         display(self.widget)
+
+
+def figure_png(figure: Figure) -> bytes:
+    """The figure rendered as PNG bytes."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=80)
+    return buffer.getvalue()
 
 
 class ClipExplorer(_Explorer):
@@ -132,8 +148,8 @@ class ClipExplorer(_Explorer):
         return clip_figure(self.waveform(), f"{self.category.value}: {self.selected()}",
                            self.n_mels.value, self.fmax.value, self.hop.value)
 
-    def extra(self) -> None:
-        display(Audio(self.waveform(), rate=SAMPLE_RATE))
+    def sound(self) -> bytes:
+        return Audio(self.waveform(), rate=SAMPLE_RATE).data
 
 
 class AugmentationExplorer(_Explorer):
@@ -178,6 +194,7 @@ class PredictionExplorer(_Explorer):
         row = self.table[self.table["filename"] == self.clip.value].iloc[0]
         return prediction_figure(row, self.categories)
 
-    def extra(self) -> None:
-        if self.clip.value in set(self.table["filename"]):
-            display(Audio(str(self.audio_dir / self.clip.value)))
+    def sound(self) -> bytes:
+        if self.clip.value not in set(self.table["filename"]):
+            return b""
+        return (Path(self.audio_dir) / self.clip.value).read_bytes()

@@ -65,6 +65,18 @@ def test_clip_explorer_redraws_when_a_control_moves(chapter):
     assert explorer.figure.axes[0].get_title().startswith("cow: ")
 
 
+def test_clip_explorer_sends_a_picture_and_the_sound(chapter):
+    explorer = ClipExplorer(chapter.val, chapter.audio_dir, chapter.categories)
+    explorer.redraw()
+    first_picture, first_sound = bytes(explorer.image.value), bytes(explorer.player.value)
+    assert first_picture.startswith(b"\x89PNG") and first_sound.startswith(b"RIFF")
+    explorer.fmax.value = 4000
+    assert bytes(explorer.image.value).startswith(b"\x89PNG") and bytes(explorer.image.value) != first_picture
+    assert bytes(explorer.player.value) == first_sound  # same clip, same sound
+    explorer.clip.value = 1
+    assert bytes(explorer.player.value) != first_sound
+
+
 def test_augmentation_explorer_redraws(chapter):
     explorer = AugmentationExplorer(np.full((128, 157), -30.0, dtype=np.float32))
     explorer.shift.value = 12
@@ -81,3 +93,15 @@ def test_prediction_explorer_filters_to_mistakes(chapter):
                for name in explorer.clip.options)
     explorer.redraw()
     assert "(wrong)" in explorer.figure.axes[0].get_title()
+    assert bytes(explorer.player.value) == (chapter.audio_dir / explorer.clip.value).read_bytes()
+
+
+def test_prediction_explorer_with_no_mistakes_hides_the_player(chapter):
+    dataset = WavDataset(chapter.val, chapter.audio_dir, chapter.categories, mel_spectrogram_db)
+    explorer = PredictionExplorer(_Fixed(), dataset, ["dog", "cow"])
+    explorer.table["predicted"] = explorer.table["true"]  # a perfect model
+    explorer.mistakes_only.value = True
+    assert list(explorer.clip.options) == ["(no clips)"]
+    explorer.redraw()
+    assert explorer.figure.axes[0].get_title() == "no mistakes to show"
+    assert bytes(explorer.player.value) == b"" and explorer.player.layout.display == "none"
