@@ -1,0 +1,166 @@
+"""Lesson 2 in a real browser: JupyterLab on 127.0.0.1, driven in Debian's Chromium by Playwright.
+
+Runs all cells, checks that no cell shows an error, that the clip explorer's controls are
+rendered, and that moving a slider redraws its figure. Screenshots go to artifacts/browser/.
+
+Needs /usr/bin/chromium (Debian package `chromium`) and the `playwright` Python package; no
+browser is downloaded. Where either is missing the test is skipped, unless
+COURSE_REQUIRE_BROWSER=1 (as in CI), which turns the skip into a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+LESSON = REPO / "notebooks" / "solutions" / "02_waveforms_and_spectrograms.ipynb"
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = REPO / "artifacts" / "browser"
+# Without these, Chromium keeps trying to reach Google's services, which a closed network refuses.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _missing_browser() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed (pip install playwright)"
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} not found (Debian: apt-get install chromium)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    missing = _missing_browser()
+    if missing:
+        if os.environ.get("COURSE_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"COURSE_REQUIRE_BROWSER=1 but {missing}")
+        pytest.skip(missing)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def jupyterlab(tmp_path_factory):
+    """JupyterLab serving a copy of lesson 2, its kernels fetching data from a local server."""
+    from course_utils.server import serve_in_subprocess
+
+    root = tmp_path_factory.mktemp("lab")
+    settings = tmp_path_factory.mktemp("settings")
+    # Render every cell (no windowing), so the page shows every cell's prompt; no news pop-up.
+    for name, value in [("notebook-extension/tracker", {"windowingMode": "none"}),
+                        ("apputils-extension/notification", {"fetchNews": "false"})]:
+        path = settings / "@jupyterlab" / f"{name}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(value))
+    shutil.copy(LESSON, root / LESSON.name)
+    port, token = _free_port(), secrets.token_hex(16)
+    with serve_in_subprocess(tmp_path_factory.mktemp("served"), standin=True) as data_url:
+        env = {**os.environ, "COURSE_DATA": data_url,
+               "COURSE_DATA_DIR": str(tmp_path_factory.mktemp("cache")),
+               "JUPYTER_RUNTIME_DIR": str(tmp_path_factory.mktemp("runtime")),
+               "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path_factory.mktemp("workspaces")),
+               "JUPYTERLAB_SETTINGS_DIR": str(settings)}
+        log = open(root.parent / "jupyterlab.log", "w")
+        lab = subprocess.Popen(
+            [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+             "--LabApp.news_url=", *(["--allow-root"] if os.geteuid() == 0 else [])],
+            env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            _wait_until_up(f"{base}/api/status?token={token}", lab, root.parent / "jupyterlab.log")
+            yield base, token
+        finally:
+            lab.terminate()
+            lab.wait(timeout=30)
+            log.close()
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"JupyterLab exited early:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"JupyterLab did not answer within {seconds} s:\n{log.read_text()[-3000:]}")
+
+
+def test_lesson_2_runs_in_jupyterlab_and_its_explorer_redraws(browser, jupyterlab):
+    base, token = jupyterlab
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(60_000)
+    page.goto(f"{base}/lab/tree/{LESSON.name}?token={token}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell")
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+    page.wait_for_load_state("networkidle")  # the kernel's session fully set up, not only started
+
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator("li[data-command='runmenu:run-all']").click()
+
+    prompts = page.locator(".jp-CodeCell .jp-InputArea-prompt")
+    prompts.first.filter(has_text="[1]").wait_for(timeout=60_000)  # the run has started
+    # Finished when the kernel is idle with no cell queued or running, and every code cell has
+    # an execution count, or a cell failed (which stops Run All).
+    page.wait_for_function("""() => {
+        const idle = document.querySelector(".jp-Notebook-ExecutionIndicator[data-status='idle']");
+        const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
+        const busy = prompts.some(p => p.textContent.includes('*'));
+        const all = prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+        const failed = document.querySelector(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']");
+        return idle !== null && !busy && (all || failed !== null);
+    }""", timeout=300_000)
+    page.screenshot(path=SCREENSHOTS / "02_after_run_all.png", full_page=True)
+
+    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+    assert errors.count() == 0, "cells with errors or stderr:\n" + "\n---\n".join(errors.all_inner_texts())
+    assert all(re.fullmatch(r"\[\d+\]:", text.strip()) for text in prompts.all_inner_texts())
+
+    explorer = page.locator(".widget-vbox").filter(has=page.locator(".widget-image")).first
+    explorer.scroll_into_view_if_needed()
+    sliders = explorer.locator(".widget-slider")
+    labels = explorer.locator(".widget-label").all_inner_texts()
+    assert sliders.count() == 3 and {"category", "mel bands", "fmax (Hz)", "hop"} <= set(labels), labels
+    assert explorer.locator("audio").count() == 1
+    picture = explorer.locator("img.widget-image")
+    before = picture.get_attribute("src")
+
+    mel_bands = explorer.locator(".widget-hslider").filter(has_text="mel bands").locator(".noUi-handle")
+    mel_bands.focus()
+    page.keyboard.press("ArrowLeft")  # 128 -> 112 mel bands
+    page.wait_for_function("([img, old]) => img.getAttribute('src') !== old",
+                           arg=[picture.element_handle(), before], timeout=30_000)
+    assert "112" in explorer.locator(".widget-hslider").filter(has_text="mel bands").inner_text()
+    explorer.screenshot(path=SCREENSHOTS / "02_explorer_after_slider.png")
+    page.close()
