@@ -48,6 +48,23 @@ class SpectrogramCNN(nn.Module):
         return self.classifier(self.features(spec.unsqueeze(1)))
 
 
+class BandNormalised(nn.Module):
+    """Standardise each mel band with statistics learned from the training batches, then `model`.
+
+    BatchNorm over the mel bands without learned scale or shift: in training it uses the batch's
+    mean and variance per band, in eval mode the running averages, so validation data never
+    contributes to the statistics.
+    """
+
+    def __init__(self, model: nn.Module, n_mels: int = N_MELS):
+        super().__init__()
+        self.norm = nn.BatchNorm1d(n_mels, affine=False)
+        self.model = model
+
+    def forward(self, spec: torch.Tensor) -> torch.Tensor:
+        return self.model(self.norm(spec))
+
+
 class FramedLSTM(nn.Module):
     """An LSTM that runs over time inside each clip.
 

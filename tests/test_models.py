@@ -131,3 +131,24 @@ def test_summary_cannot_handle_lstms():
     with pytest.raises(AttributeError):
         summarize(FramedLSTM(4), (80_000,))
     assert isinstance(FramedLSTM(4).lstm, nn.LSTM)
+
+
+def test_band_normalised_input_standardises_each_mel_band():
+    from course_utils.models import BandNormalised
+
+    model = BandNormalised(nn.Identity(), n_mels=8)  # returns the normalised input
+    spec = torch.randn(16, 8, 20) * 10 - 50 + torch.arange(8).view(1, 8, 1)
+    normalised = model.train()(spec)
+    assert torch.allclose(normalised.mean(dim=(0, 2)), torch.zeros(8), atol=1e-5)
+    assert torch.allclose(normalised.var(dim=(0, 2), unbiased=False), torch.ones(8), atol=1e-3)
+    before = model.norm.running_mean.clone()
+    shifted = model.eval()(spec + 100)  # eval mode: running statistics used, not updated
+    assert torch.equal(model.norm.running_mean, before)
+    assert shifted.mean() > 10
+
+
+def test_band_normalised_cnn_gives_class_scores():
+    from course_utils.models import BandNormalised
+
+    model = BandNormalised(SpectrogramCNN(4))
+    assert model(torch.randn(2, 128, 157) - 40).shape == (2, 4)

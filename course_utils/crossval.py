@@ -1,0 +1,85 @@
+"""ESC-50's five-fold protocol: train on four folds, validate on the fifth, once per fold."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import torch
+from torch import nn
+from torch.utils.data import Dataset, Subset
+from tqdm.auto import tqdm
+
+from .training import evaluate, fit, seed_everything, seeded_loader
+
+
+@dataclass
+class CrossValidation:
+    """Validation accuracy with each fold held out in turn."""
+
+    accuracy: dict[int, float]
+
+    @property
+    def mean(self) -> float:
+        return statistics.fmean(self.accuracy.values())
+
+    @property
+    def std(self) -> float:
+        """Sample standard deviation over folds (0 for a single fold)."""
+        values = list(self.accuracy.values())
+        return statistics.stdev(values) if len(values) > 1 else 0.0
+
+    def __str__(self) -> str:
+        return f"{self.mean:.3f} ± {self.std:.3f} over {len(self.accuracy)} folds"
+
+
+def fold_split(folds: Sequence[int], held_out: int) -> tuple[list[int], list[int]]:
+    """Positions of the items to train on (other folds) and to validate on (the held-out fold)."""
+    train = [i for i, fold in enumerate(folds) if fold != held_out]
+    val = [i for i, fold in enumerate(folds) if fold == held_out]
+    if not val:
+        raise ValueError(f"no item belongs to fold {held_out}; folds present: {sorted(set(folds))}")
+    return train, val
+
+
+def cross_validate(
+    build_model: Callable[[], nn.Module],
+    train_items: Dataset,
+    val_items: Dataset,
+    folds: Sequence[int],
+    epochs: int = 10,
+    lr: float = 1e-3,
+    batch_size: int = 8,
+    seed: int = 0,
+    device: torch.device | str = "cpu",
+    progress: bool = True,
+) -> CrossValidation:
+    """Train a fresh `build_model()` on all folds but one and validate on that one, for each fold.
+
+    `train_items` and `val_items` list the same clips in the same order; they differ only in
+    what is done to an item (the first may augment, the second must not). `folds[i]` is the
+    fold of item i. Every fold starts from the same seed, so runs are comparable and repeatable.
+    """
+    folds = [int(fold) for fold in folds]
+    if not len(train_items) == len(val_items) == len(folds):
+        raise ValueError(f"train_items ({len(train_items)}), val_items ({len(val_items)}) and folds "
+                         f"({len(folds)}) must describe the same clips")
+    accuracy = {}
+    for held_out in tqdm(sorted(set(folds)), desc="Folds", unit="fold", disable=not progress):
+        train, val = fold_split(folds, held_out)
+        seed_everything(seed)
+        model = build_model()
+        optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=lr)
+        fit(model, seeded_loader(Subset(train_items, train), batch_size, shuffle=True, seed=seed),
+            optimizer, epochs, device, progress=False)
+        accuracy[held_out] = evaluate(model, seeded_loader(Subset(val_items, val), batch_size), device).accuracy
+    return CrossValidation(accuracy)
+
+
+def cv_table(results: Mapping[str, CrossValidation]) -> pd.DataFrame:
+    """One row per method: accuracy with each fold held out, then mean and standard deviation."""
+    rows = {name: {**{f"fold {k}": v for k, v in cv.accuracy.items()}, "mean": cv.mean, "std": cv.std}
+            for name, cv in results.items()}
+    return pd.DataFrame.from_dict(rows, orient="index")
