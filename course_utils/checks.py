@@ -17,6 +17,7 @@ import torch
 from torch import nn
 
 from . import augment, models
+from .crossval import CrossValidation
 from .data import select_categories, split_by_fold
 from .server import Faults, serve_directory
 from .synthetic import standin_metadata, write_standin
@@ -210,3 +211,24 @@ def check_finetune_optimizer(finetune_optimizer: Callable) -> None:
     expected = {id(p) for p in model.head.parameters()} | {id(p) for p in model.body.layer4.parameters()}
     _expect(set(rates) == expected, "Give the optimizer the head and layer4, nothing else.")
     _passed("7.2")
+
+
+def check_standard_error(standard_error: Callable) -> None:
+    """Exercise 8.1: standard_error(accuracy, n) -> sqrt(accuracy * (1 - accuracy) / n)."""
+    for accuracy, n in [(0.9, 32), (0.5, 100), (1.0, 32), (0.75, 160)]:
+        want = (accuracy * (1 - accuracy) / n) ** 0.5
+        got = float(standard_error(accuracy, n))
+        _expect(abs(got - want) < 1e-9, f"For accuracy={accuracy}, n={n} expected {want:.5f}, got {got:.5f}. "
+                "Hint: the variance of a fraction of n is p(1 - p) / n; take its square root.")
+    _passed("8.1")
+
+
+def check_fold_summary(fold_summary: Callable) -> None:
+    """Exercise 8.2: fold_summary(accuracies) -> (mean, sample standard deviation)."""
+    for values in ([0.5, 1.0, 0.75], [0.9, 0.8, 0.95, 0.85, 0.9]):
+        want = CrossValidation(dict(enumerate(values)))
+        mean, std = (float(v) for v in fold_summary(values))
+        _expect(abs(mean - want.mean) < 1e-9, f"For {values} the mean is {want.mean:.4f}, got {mean:.4f}.")
+        _expect(abs(std - want.std) < 1e-9, f"For {values} expected a standard deviation of {want.std:.4f}, "
+                f"got {std:.4f}. Hint: divide by n - 1 (the sample standard deviation, ddof=1).")
+    _passed("8.2")

@@ -83,3 +83,19 @@ def cv_table(results: Mapping[str, CrossValidation]) -> pd.DataFrame:
     rows = {name: {**{f"fold {k}": v for k, v in cv.accuracy.items()}, "mean": cv.mean, "std": cv.std}
             for name, cv in results.items()}
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def paired_comparison(baseline: CrossValidation, other: CrossValidation) -> str:
+    """How `other` differs from `baseline`, fold by fold (both must use the same folds)."""
+    if baseline.accuracy.keys() != other.accuracy.keys():
+        raise ValueError(f"different folds: {sorted(baseline.accuracy)} and {sorted(other.accuracy)}")
+    differences = [other.accuracy[k] - baseline.accuracy[k] for k in baseline.accuracy]
+    better = sum(d > 1e-9 for d in differences)
+    worse = sum(d < -1e-9 for d in differences)
+    equal = len(differences) - better - worse
+    return (f"{statistics.fmean(differences):+.3f} on average; better on {_folds(better)}, "
+            f"worse on {_folds(worse)}, equal on {_folds(equal)}")
+
+
+def _folds(count: int) -> str:
+    return f"{count} fold" if count == 1 else f"{count} folds"

@@ -63,6 +63,10 @@ CASES = {
                         lambda n, h, w: n * h * w * 8 / 2**20),
     "finetune_optimizer": (checks.check_finetune_optimizer, _finetune,
                            lambda m: torch.optim.Adam(m.parameters(), lr=1e-3)),
+    "standard_error": (checks.check_standard_error, lambda p, n: (p * (1 - p) / n) ** 0.5,
+                       lambda p, n: p * (1 - p) / n),
+    "fold_summary": (checks.check_fold_summary, lambda v: (np.mean(v), np.std(v, ddof=1)),
+                     lambda v: (np.mean(v), np.std(v))),
     "new_head": (checks.check_new_head, _replace_head,
                  lambda m, n: setattr(m, "fc", nn.Linear(512, n)) or m),
 }

@@ -84,3 +84,14 @@ def test_cv_table_has_one_row_per_method():
     table = cv_table({"a": CrossValidation({1: 0.5, 2: 1.0}), "b": CrossValidation({1: 0.25, 2: 0.25})})
     assert list(table.columns) == ["fold 1", "fold 2", "mean", "std"]
     assert table.loc["a", "mean"] == pytest.approx(0.75) and table.loc["b", "std"] == 0.0
+
+
+def test_paired_comparison_counts_folds_won_and_lost():
+    from course_utils.crossval import paired_comparison
+
+    baseline = CrossValidation({1: 0.5, 2: 0.75, 3: 1.0})
+    other = CrossValidation({1: 0.75, 2: 0.75, 3: 0.875})
+    assert paired_comparison(baseline, other) == "+0.042 on average; better on 1 fold, worse on 1 fold, equal on 1 fold"
+    assert paired_comparison(baseline, baseline).endswith("better on 0 folds, worse on 0 folds, equal on 3 folds")
+    with pytest.raises(ValueError, match="different folds"):
+        paired_comparison(baseline, CrossValidation({1: 0.5}))

@@ -16,10 +16,10 @@ STUDENTS = [REPO / "notebooks" / path.name for path in SOLUTIONS]
 STUB = re.compile(r'raise NotImplementedError\("Exercise (\d+\.\d+)"\)')
 
 
-def test_there_are_seven_lessons():
+def test_there_are_seven_lessons_and_an_optional_eighth():
     assert [p.stem for p in SOLUTIONS] == [
         "01_data", "02_waveforms_and_spectrograms", "03_datasets_from_disk", "04_rnn_on_waveforms",
-        "05_cnn_on_spectrograms", "06_augmentation", "07_transfer_learning",
+        "05_cnn_on_spectrograms", "06_augmentation", "07_transfer_learning", "08_going_further",
     ]
 
 
