@@ -10,6 +10,7 @@ COURSE_REQUIRE_BROWSER=1 (as in CI), which turns the skip into a failure.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -116,6 +117,42 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: floa
     raise RuntimeError(f"JupyterLab did not answer within {seconds} s:\n{log.read_text()[-3000:]}")
 
 
+@contextlib.contextmanager
+def _explained_timeout(page, prompts, what: str):
+    """On a Playwright timeout: a screenshot, and a failure that shows the prompts and kernel state."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        yield
+    except PlaywrightTimeout:
+        page.screenshot(path=SCREENSHOTS / "02_timeout.png", full_page=True)
+        status = page.locator(".jp-Notebook-ExecutionIndicator").first.get_attribute("data-status")
+        pytest.fail(f"{what}: prompts {prompts.all_inner_texts()}, kernel {status}; "
+                    f"see {SCREENSHOTS / '02_timeout.png'}")
+
+
+def _run_all(page, prompts, attempts: int = 3) -> None:
+    """Run > Run All Cells, until the first cell is queued or has run.
+
+    Right after a notebook opens, JupyterLab can report the kernel idle before the notebook's
+    session will execute anything; Run All then passes over every cell without queuing it.
+    Nothing has run in that case, so choosing Run All again is safe.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    started = prompts.first.filter(has_text=re.compile(r"\[(\*|\d+)\]"))
+    for _ in range(attempts):
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator("li[data-command='runmenu:run-all']").click()
+        try:
+            started.wait_for(timeout=15_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    page.screenshot(path=SCREENSHOTS / "02_timeout.png", full_page=True)
+    pytest.fail(f"Run All queued no cell in {attempts} attempts: prompts {prompts.all_inner_texts()}")
+
+
 def test_lesson_2_runs_in_jupyterlab_and_its_explorer_redraws(browser, jupyterlab):
     base, token = jupyterlab
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -126,21 +163,19 @@ def test_lesson_2_runs_in_jupyterlab_and_its_explorer_redraws(browser, jupyterla
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
     page.wait_for_load_state("networkidle")  # the kernel's session fully set up, not only started
 
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator("li[data-command='runmenu:run-all']").click()
-
     prompts = page.locator(".jp-CodeCell .jp-InputArea-prompt")
-    prompts.first.filter(has_text="[1]").wait_for(timeout=60_000)  # the run has started
+    _run_all(page, prompts)
     # Finished when the kernel is idle with no cell queued or running, and every code cell has
     # an execution count, or a cell failed (which stops Run All).
-    page.wait_for_function("""() => {
-        const idle = document.querySelector(".jp-Notebook-ExecutionIndicator[data-status='idle']");
-        const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
-        const busy = prompts.some(p => p.textContent.includes('*'));
-        const all = prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-        const failed = document.querySelector(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']");
-        return idle !== null && !busy && (all || failed !== null);
-    }""", timeout=300_000)
+    with _explained_timeout(page, prompts, "Run All did not finish"):
+        page.wait_for_function("""() => {
+            const idle = document.querySelector(".jp-Notebook-ExecutionIndicator[data-status='idle']");
+            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
+            const busy = prompts.some(p => p.textContent.includes('*'));
+            const all = prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+            const failed = document.querySelector(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']");
+            return idle !== null && !busy && (all || failed !== null);
+        }""", timeout=300_000)
     page.screenshot(path=SCREENSHOTS / "02_after_run_all.png", full_page=True)
 
     errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
