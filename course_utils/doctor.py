@@ -95,10 +95,15 @@ def run_doctor(timeout: float = 3.0) -> list[Check]:
             *check_data_settings(), check_esc50(timeout), check_weights(timeout)]
 
 
-def main() -> int:
-    checks = run_doctor()
+def report(timeout: float = 3.0) -> int:
+    """Print every check with its fix; return the number of problems. The notebooks' one-liner."""
+    checks = run_doctor(timeout)
     for check in checks:
         print(check.line())
     problems = sum(not c.ok for c in checks)
     print(f"\n{problems} problem(s)" if problems else "\nall good")
-    return 1 if problems else 0
+    return problems
+
+
+def main() -> int:
+    return 1 if report() else 0

@@ -31,6 +31,11 @@ STAGING_DIR = ".staging"
 pooch.get_logger().setLevel("WARNING")  # pooch logs every file it fetches at INFO level
 
 
+DOCTOR_HINT = ("To check the set-up (packages, data source, cache folder, network): "
+               "`from course_utils.doctor import report; report()` in a notebook, "
+               "or `python -m course_utils doctor` in a terminal.")
+
+
 class DownloadError(RuntimeError):
     """Some files could not be fetched; `failures` maps each file name to its cause."""
 
@@ -39,6 +44,7 @@ class DownloadError(RuntimeError):
         lines = [f"  {name}: {why}" for name, why in self.failures.items()]
         super().__init__(
             f"{len(lines)} file(s) could not be fetched from {source}:\n" + "\n".join(lines)
+            + f"\n{DOCTOR_HINT}"
         )
 
 

@@ -55,3 +55,11 @@ def test_cached_weights_are_ok(tmp_path, monkeypatch):
 def test_unknown_command_prints_usage():
     result = subprocess.run([sys.executable, "-m", "course_utils", "nonsense"], capture_output=True, text=True)
     assert result.returncode == 2 and "usage" in result.stderr
+
+
+def test_report_prints_every_check_and_counts_problems(monkeypatch, capsys):
+    checks = [doctor.Check(True, "Python 3.11"), doctor.Check(False, "ESC-50 unreachable", "set COURSE_DATA")]
+    monkeypatch.setattr(doctor, "run_doctor", lambda timeout: checks)
+    assert doctor.report() == 1
+    out = capsys.readouterr().out
+    assert all(check.line() in out for check in checks) and out.rstrip().endswith("1 problem(s)")

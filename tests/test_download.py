@@ -211,3 +211,11 @@ def test_slow_server_past_the_timeout(server, tmp_path, chapter_clips):
     with pytest.raises(DownloadError, match=r"timed out \(after 2 attempts\)"):
         download_clips(chapter_clips[:1], server.url, tmp_path, **{**FAST, "retries": 1, "timeout": 0.5})
     _cache_is_clean(tmp_path)
+
+
+def test_download_error_points_to_the_doctor():
+    from course_utils.sources import resolve_source
+
+    error = DownloadError({"1-1-A-0.wav": "HTTP 404"}, resolve_source("synthetic"))
+    assert "1-1-A-0.wav: HTTP 404" in str(error)
+    assert "from course_utils.doctor import report; report()" in str(error)

@@ -48,6 +48,7 @@ def test_each_notebook_installs_itself_on_colab_first(solution):
     notebook = nbformat.read(solution, as_version=4)
     first_code = next(cell for cell in notebook.cells if cell.cell_type == "code")
     assert '"google.colab" in sys.modules' in first_code.source and "%pip install" in first_code.source
+    assert "from course_utils.doctor import report; report()" in first_code.source
     header = notebook.cells[0].source
     assert header.startswith("# ") and "colab.research.google.com" in header and "**Time:**" in header
     assert notebook.cells[-1].source.startswith("## Summary")
