@@ -126,9 +126,13 @@ def _explained_timeout(page, prompts, what: str):
         yield
     except PlaywrightTimeout:
         page.screenshot(path=SCREENSHOTS / "02_timeout.png", full_page=True)
-        status = page.locator(".jp-Notebook-ExecutionIndicator").first.get_attribute("data-status")
-        pytest.fail(f"{what}: prompts {prompts.all_inner_texts()}, kernel {status}; "
-                    f"see {SCREENSHOTS / '02_timeout.png'}")
+        pytest.fail(f"{what}: {_page_state(page, prompts)}; see {SCREENSHOTS / '02_timeout.png'}")
+
+
+def _page_state(page, prompts) -> str:
+    status = page.locator(".jp-Notebook-ExecutionIndicator").first.get_attribute("data-status")
+    dialogs = page.locator(".jp-Dialog").all_inner_texts()
+    return f"prompts {prompts.all_inner_texts()}, kernel {status}, dialogs {dialogs}"
 
 
 def _run_all(page, prompts, attempts: int = 3) -> None:
@@ -150,7 +154,7 @@ def _run_all(page, prompts, attempts: int = 3) -> None:
         except PlaywrightTimeout:
             continue
     page.screenshot(path=SCREENSHOTS / "02_timeout.png", full_page=True)
-    pytest.fail(f"Run All queued no cell in {attempts} attempts: prompts {prompts.all_inner_texts()}")
+    pytest.fail(f"Run All queued no cell in {attempts} attempts: {_page_state(page, prompts)}")
 
 
 def test_lesson_2_runs_in_jupyterlab_and_its_explorer_redraws(browser, jupyterlab):
@@ -164,7 +168,8 @@ def test_lesson_2_runs_in_jupyterlab_and_its_explorer_redraws(browser, jupyterla
     page.wait_for_load_state("networkidle")  # the kernel's session fully set up, not only started
 
     prompts = page.locator(".jp-CodeCell .jp-InputArea-prompt")
-    _run_all(page, prompts)
+    with _explained_timeout(page, prompts, "Run All could not be chosen"):
+        _run_all(page, prompts)
     # Finished when the kernel is idle with no cell queued or running, and every code cell has
     # an execution count, or a cell failed (which stops Run All).
     with _explained_timeout(page, prompts, "Run All did not finish"):
