@@ -181,7 +181,7 @@ def serve_in_subprocess(root: str | os.PathLike, standin: bool = False, port: in
     Use it when the same process also runs notebooks with nbclient, whose event loop and the
     server's threads are better kept apart.
     """
-    port = port or _free_port()
+    port = port or free_port()
     command = [sys.executable, "-m", "course_utils", "serve", "--root", str(root), "--port", str(port)]
     child = subprocess.Popen(command + (["--standin"] if standin else []), stdout=subprocess.DEVNULL)
     try:
@@ -196,7 +196,8 @@ def serve_in_subprocess(root: str | os.PathLike, standin: bool = False, port: in
         child.wait(timeout=10)
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]

@@ -16,7 +16,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -61,16 +60,10 @@ def browser():
         chromium.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def jupyterlab(tmp_path_factory):
     """JupyterLab serving a copy of lesson 2, its kernels fetching data from a local server."""
-    from course_utils.server import serve_in_subprocess
+    from course_utils.server import free_port, serve_in_subprocess
 
     root = tmp_path_factory.mktemp("lab")
     settings = tmp_path_factory.mktemp("settings")
@@ -81,7 +74,7 @@ def jupyterlab(tmp_path_factory):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(value))
     shutil.copy(LESSON, root / LESSON.name)
-    port, token = _free_port(), secrets.token_hex(16)
+    port, token = free_port(), secrets.token_hex(16)
     with serve_in_subprocess(tmp_path_factory.mktemp("served"), standin=True) as data_url:
         env = {**os.environ, "COURSE_DATA": data_url,
                "COURSE_DATA_DIR": str(tmp_path_factory.mktemp("cache")),
