@@ -1,8 +1,9 @@
 """Fetching clips: in parallel, with retries, validated, never leaving a broken file behind.
 
-Each file is fetched into a private staging folder, checked, and only then renamed into
-the cache, so the cache holds complete, valid clips and nothing else, even when several
-processes fill it at once or a download is killed halfway.
+Each file is fetched under a unique name into a staging folder, checked, and only then
+renamed into the cache, so the cache holds complete, valid clips and nothing else, even when
+several processes fill it at once or a download is killed halfway. Nothing here depends on
+the operating system: no process ids, no signals, no file locks.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from .synthetic import write_clip
 
 MAX_CLIP_BYTES = 2 * 1024 * 1024  # an ESC-50 clip is 441 kB; anything past this is not one
 STAGING_DIR = ".staging"
+STALE_AFTER = 3600.0  # seconds; a staged file untouched this long belongs to a download that died
 
 pooch.get_logger().setLevel("WARNING")  # pooch logs every file it fetches at INFO level
 
@@ -161,7 +163,7 @@ def fetch_clip(
         if clip_problem(final) is None:
             return final
         final.unlink(missing_ok=True)  # a broken cache entry is never reused
-    staging = audio_dir / STAGING_DIR / str(os.getpid())
+    staging = audio_dir / STAGING_DIR
     staging.mkdir(parents=True, exist_ok=True)
     cause = "not attempted"
     for attempt in range(retries + 1):
@@ -170,7 +172,7 @@ def fetch_clip(
             staged = _stage(source, name, staging, timeout, max_bytes)
             problem = clip_problem(staged)
             if problem is None:
-                os.replace(staged, final)
+                _move_into_cache(staged, final)
                 return final
             cause = f"invalid clip: {problem}"
         except _PermanentError:
@@ -185,23 +187,32 @@ def fetch_clip(
     raise OSError(f"{cause} (after {retries + 1} attempts)")
 
 
-def _remove_stale_staging(audio_dir: Path) -> None:
-    """Delete staging folders left by processes that no longer run (a killed download)."""
-    for folder in (audio_dir / STAGING_DIR).glob("*"):
-        if folder.name.isdigit() and not _process_alive(int(folder.name)):
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _process_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
+def _move_into_cache(staged: Path, final: Path) -> None:
+    """Rename a checked clip into the cache; a valid copy another process put there first also counts."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        os.replace(staged, final)
+    except PermissionError:  # Windows refuses to replace a file another process has open
+        if not final.exists() or clip_problem(final) is not None:
+            raise
+
+
+def _remove_stale_staging(audio_dir: Path, max_age: float = STALE_AFTER) -> None:
+    """Delete staged files that no download has touched for `max_age` seconds (a killed kernel's).
+
+    A live download writes to its file at least every `timeout` seconds, so age alone tells a
+    dead download from a running one, on any operating system and across processes.
+    """
+    cutoff = time.time() - max_age
+    for entry in (audio_dir / STAGING_DIR).glob("*"):
+        try:
+            if entry.stat().st_mtime >= cutoff:
+                continue
+            if entry.is_dir():  # a per-process folder left by an older version of this module
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+        except OSError:
+            pass  # removed by another process meanwhile, or still open there (Windows)
 
 
 def _check_free_space(audio_dir: Path, n_files: int) -> None:

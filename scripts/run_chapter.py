@@ -6,6 +6,9 @@ COURSE_DATA, on 127.0.0.1, so the lessons' download code runs for real without i
     python scripts/run_chapter.py            # execute; executed copies go to artifacts/executed/
     python scripts/run_chapter.py --nbval    # check every notebook with nbval instead
 
+Each lesson's time and its kernel's peak memory (resident set; Linux only) are printed;
+--max-memory-mib makes a lesson above that peak a failure (mybinder.org allows about 2 GiB).
+
 Set RUN_CHAPTER_KERNEL_LOG=1 to see the kernels' own log (hidden by default, as nbval hides it).
 """
 
@@ -14,6 +17,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -49,30 +53,52 @@ def _port_free(port: int) -> bool:
     return True
 
 
-def _execute(notebooks: list[Path]) -> int:
+def kernel_peak_mib(client) -> float | None:
+    """The kernel process's peak resident memory so far, in MiB (Linux's VmHWM); None elsewhere."""
+    try:
+        pid = client.km.provisioner.process.pid
+        status = Path(f"/proc/{pid}/status").read_text()
+    except (AttributeError, OSError):
+        return None
+    match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+    return int(match.group(1)) / 1024 if match else None
+
+
+def _execute(notebooks: list[Path], out_dir: Path, max_memory_mib: float | None) -> int:
     import nbformat
     from nbclient import NotebookClient
 
-    out_dir = ARTIFACTS / "executed"
     out_dir.mkdir(parents=True, exist_ok=True)
     total, failures = 0.0, 0
+    print(f"{'lesson':45s} {'time':>8s} {'peak memory':>12s}", flush=True)
     for path in notebooks:
         notebook = nbformat.read(path, as_version=4)
+        peak = [0.0]
+
+        def measure(**_) -> None:
+            # The peak only grows, so the reading after the last cell is the lesson's peak.
+            peak[0] = max(peak[0], kernel_peak_mib(client) or 0.0)
+
         start = time.perf_counter()
         client = NotebookClient(notebook, timeout=900, kernel_name="python3",
-                                resources={"metadata": {"path": str(path.parent)}})
+                                resources={"metadata": {"path": str(path.parent)}},
+                                on_cell_executed=measure)
         # The kernel process's own log (as under nbval) is not shown; what cells write to
         # stderr still lands in the notebook, where tests/test_notebooks.py looks for it.
         client.execute(stderr=None if os.environ.get("RUN_CHAPTER_KERNEL_LOG") else subprocess.DEVNULL)
         seconds = time.perf_counter() - start
         total += seconds
         nbformat.write(notebook, out_dir / path.name)
-        print(f"{path.name:45s} {seconds:6.1f} s", flush=True)
+        memory = f"{peak[0]:7.0f} MiB" if peak[0] else "n/a"
+        print(f"{path.name:45s} {seconds:6.1f} s {memory:>12s}", flush=True)
         noisy = [cell.source.splitlines()[0] for cell in notebook.cells if cell.cell_type == "code"
                  and any(o.output_type == "stream" and o.name == "stderr" for o in cell.outputs)]
         for first_line in noisy:
             print(f"  stderr output in the cell starting {first_line!r}")
         failures += bool(noisy)
+        if max_memory_mib and peak[0] > max_memory_mib:
+            print(f"  peak memory {peak[0]:.0f} MiB is above the limit of {max_memory_mib:.0f} MiB")
+            failures += 1
     print(f"{'all notebooks':45s} {total:6.1f} s")
     return 1 if failures else 0
 
@@ -80,6 +106,10 @@ def _execute(notebooks: list[Path]) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--nbval", action="store_true", help="check the notebooks with nbval")
+    parser.add_argument("--out", type=Path, default=ARTIFACTS / "executed",
+                        help="where the executed copies go (default: artifacts/executed)")
+    parser.add_argument("--max-memory-mib", type=float, default=None,
+                        help="fail a lesson whose kernel's peak memory exceeds this")
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/solutions/*.ipynb")
     args = parser.parse_args()
     notebooks = args.notebooks or sorted(SOLUTIONS.glob("[0-9][0-9]_*.ipynb"))
@@ -99,7 +129,7 @@ def main() -> int:
 
             return pytest.main(["--nbval-lax", "--nbval-current-env", "-p", "no:cacheprovider",
                                 *map(str, notebooks)])
-        return _execute(notebooks)
+        return _execute(notebooks, args.out, args.max_memory_mib)
 
 
 if __name__ == "__main__":

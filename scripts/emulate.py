@@ -1,0 +1,216 @@
+"""Rebuild the places where learners open the course, and run every lesson there.
+
+    python scripts/emulate.py colab     # Colab's packages on Python 3.13 (.ci/colab-2026-08.txt)
+    python scripts/emulate.py binder    # binder/ alone, on the Python that binder/runtime.txt names
+
+colab: a virtual environment holding Colab's package set; then the course installed exactly as
+each lesson's first cell installs it, from this checkout's committed state through git+file://.
+Fails if pip would change any package already there, and prints what it would add.
+binder: a virtual environment built only from binder/requirements.txt and binder/postBuild.
+Both then execute every solution notebook there (scripts/run_chapter.py: no error, no stderr)
+and print each lesson's time and peak memory. The environments stay in artifacts/envs/, so
+that the browser test can start JupyterLab from Binder's:
+COURSE_LAB_PYTHON=artifacts/envs/binder/bin/python.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import hashlib
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+ENVS = REPO / "artifacts" / "envs"
+COLAB_SET = REPO / ".ci" / "colab-2026-08.txt"
+COLAB_PYTHON = "3.13"
+FIRST_LESSON = REPO / "notebooks" / "01_data.ipynb"
+BINDER = REPO / "binder"
+BINDER_MEMORY_MIB = 1536  # mybinder.org gives a session about 2 GiB; leave room for JupyterLab
+
+
+def say(message: str) -> None:
+    print(f"emulate: {message}", flush=True)
+
+
+def find_python(version: str) -> Path:
+    """An interpreter for `version` ("3.13"): on PATH, or installed by pyenv."""
+    candidates = [shutil.which(f"python{version}")]
+    candidates += sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}*/bin/python{version}")))
+    for candidate in filter(None, candidates):
+        return Path(candidate)
+    sys.exit(f"emulate: no Python {version} found (looked on PATH and in ~/.pyenv/versions); "
+             f"install it, e.g. `pyenv install {version}`")
+
+
+def run(*command: str | os.PathLike, **options) -> subprocess.CompletedProcess:
+    return subprocess.run([str(part) for part in command], check=True, **options)
+
+
+def fresh_venv(name: str, python: Path, recipe: str) -> Path:
+    """A new virtual environment in artifacts/envs/NAME; kept when built from the same recipe."""
+    env = ENVS / name
+    stamp = env / ".recipe"
+    digest = hashlib.sha256(f"{python}\n{recipe}".encode()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest:
+        say(f"reusing {env} (same recipe; delete it to rebuild)")
+        return env
+    shutil.rmtree(env, ignore_errors=True)
+    run(python, "-m", "venv", env)
+    run(env / "bin" / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    env.joinpath(".recipe.pending").write_text(digest)
+    return env
+
+
+def finish_venv(env: Path) -> None:
+    (env / ".recipe.pending").rename(env / ".recipe")
+
+
+def installed(env: Path) -> dict[str, str]:
+    """{normalised name: version} of every package in the environment."""
+    listing = run(env / "bin" / "python", "-m", "pip", "list", "--format=json",
+                  capture_output=True, text=True).stdout
+    return {normalise(item["name"]): item["version"] for item in json.loads(listing)}
+
+
+def normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def colab_install_arguments(lesson: Path = FIRST_LESSON) -> list[str]:
+    """The arguments of the `%pip install` line in the lesson's first code cell, for this checkout."""
+    notebook = json.loads(lesson.read_text(encoding="utf-8"))
+    first = next("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code")
+    line = next((l.strip() for l in first.splitlines() if l.strip().startswith("%pip install")), None)
+    if line is None:
+        sys.exit(f"emulate: no `%pip install` line in the first code cell of {lesson}")
+    arguments = shlex.split(line)[2:]
+    local = f"git+file://{REPO}"
+    replaced = [re.sub(r"git\+https://github\.com/[\w.-]+/[\w.-]+", local, a) for a in arguments]
+    if replaced == arguments:
+        sys.exit(f"emulate: the install line of {lesson} names no GitHub repository: {line}")
+    return replaced
+
+
+def pip_plan(env: Path, arguments: list[str]) -> list[tuple[str, str]]:
+    """(name, version) of every package `pip install ARGUMENTS` would install, from a dry run."""
+    report = env / "install-plan.json"
+    run(env / "bin" / "python", "-m", "pip", "install", "--dry-run", "--quiet", "--report", report,
+        *arguments)
+    plan = json.loads(report.read_text())["install"]
+    return [(normalise(item["metadata"]["name"]), item["metadata"]["version"]) for item in plan]
+
+
+def compare(before: dict[str, str], plan: list[tuple[str, str]]) -> tuple[list[str], list[str]]:
+    """Split a pip plan into packages it would add and packages of `before` it would change."""
+    added = [f"{name} {version}" for name, version in plan if name not in before]
+    changed = [f"{name} {before[name]} -> {version}" for name, version in plan
+               if name in before and before[name] != version]
+    return added, changed
+
+
+def run_lessons(env: Path, name: str, max_memory_mib: float | None = None) -> None:
+    command = [env / "bin" / "python", REPO / "scripts" / "run_chapter.py",
+               "--out", REPO / "artifacts" / f"executed-{name}"]
+    if max_memory_mib:
+        command += ["--max-memory-mib", str(max_memory_mib)]
+    say(f"executing every lesson in the {name} environment")
+    run(*command, cwd=REPO)
+
+
+def colab(args: argparse.Namespace) -> None:
+    python = Path(args.python) if args.python else find_python(COLAB_PYTHON)
+    env = fresh_venv("colab", python, COLAB_SET.read_text())
+    if (env / ".recipe.pending").exists():
+        say(f"installing Colab's package set ({COLAB_SET.name}) on {python}")
+        run(env / "bin" / "python", "-m", "pip", "install", "--quiet", "-r", COLAB_SET)
+        finish_venv(env)
+    run(env / "bin" / "python", "-m", "pip", "uninstall", "--quiet", "--yes", "course_utils")  # a previous run's
+    before = installed(env)
+    arguments = colab_install_arguments()
+    head = run("git", "-C", REPO, "rev-parse", "--short", "HEAD", capture_output=True, text=True).stdout.strip()
+    say(f"the lessons' install line, pointed at this checkout (commit {head}): pip install {shlex.join(arguments)}")
+    added, changed = compare(before, pip_plan(env, arguments))
+    say(f"pip would add {len(added)} package(s): {', '.join(added) or 'none'}")
+    if changed:
+        sys.exit("emulate: installing the course would change Colab's packages:\n  " + "\n  ".join(changed))
+    say("pip would change none of the packages Colab ships")
+    run(env / "bin" / "python", "-m", "pip", "install", *arguments)
+    after = installed(env)
+    changed = [f"{n} {v} -> {after.get(n, 'removed')}" for n, v in before.items() if after.get(n) != v]
+    if changed:
+        sys.exit("emulate: the install changed Colab's packages:\n  " + "\n  ".join(changed))
+    run_lessons(env, "colab")
+
+
+def reachable(url: str, seconds: float = 5.0) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=seconds):
+            return True
+    except OSError:
+        return False
+
+
+def binder_requirements(env: Path) -> Path:
+    """binder/requirements.txt, less any index this machine cannot reach (said aloud)."""
+    kept = []
+    for line in (BINDER / "requirements.txt").read_text().splitlines():
+        option = re.match(r"\s*--(?:extra-)?index-url[ =]\s*(\S+)", line)
+        if option and not reachable(option.group(1)):
+            say(f"{option.group(1)} is unreachable here: installing from the default index instead "
+                "(on Binder, torch comes from that CPU-only index)")
+            continue
+        kept.append(line)
+    path = env / "requirements-reachable.txt"
+    path.write_text("\n".join(kept) + "\n")
+    return path
+
+
+def binder_python() -> Path:
+    runtime = (BINDER / "runtime.txt").read_text().strip()
+    match = re.fullmatch(r"python-(\d+\.\d+)", runtime)
+    if not match:
+        sys.exit(f"emulate: binder/runtime.txt should read python-X.Y, not {runtime!r}")
+    return find_python(match.group(1))
+
+
+def binder(args: argparse.Namespace) -> None:
+    python = Path(args.python) if args.python else binder_python()
+    recipe = "".join(p.read_text() for p in sorted(BINDER.iterdir()))
+    env = fresh_venv("binder", python, recipe)
+    if (env / ".recipe.pending").exists():
+        say(f"building Binder's environment from binder/ on {python}")
+        run(env / "bin" / "python", "-m", "pip", "install", "--quiet", "-r", binder_requirements(env),
+            cwd=REPO)
+        # repo2docker runs postBuild from the repository's root with the environment first on PATH
+        path = f"{env / 'bin'}{os.pathsep}{os.environ['PATH']}"
+        run("bash", BINDER / "postBuild", cwd=REPO, env={**os.environ, "PATH": path, "VIRTUAL_ENV": str(env)})
+        finish_venv(env)
+    run(env / "bin" / "python", "-m", "pip", "check")
+    if not args.build_only:
+        run_lessons(env, "binder", BINDER_MEMORY_MIB)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("place", choices=["colab", "binder"])
+    parser.add_argument("--python", help="the interpreter to build the environment with")
+    parser.add_argument("--build-only", action="store_true", help="binder: build, do not run the lessons")
+    args = parser.parse_args()
+    start = time.perf_counter()
+    {"colab": colab, "binder": binder}[args.place](args)
+    say(f"{args.place}: done in {time.perf_counter() - start:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
