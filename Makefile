@@ -3,11 +3,11 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: test unit chapter benchmark student-copies clean
+.PHONY: test unit chapter benchmark emulate-colab emulate-binder clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet -e ".[lab,test]"
 	touch $@
 
 test: $(VENV)/.installed  ## unit tests, then every solution notebook under nbval
@@ -22,6 +22,12 @@ chapter: $(VENV)/.installed  ## execute every lesson; executed copies land in ar
 
 benchmark: $(VENV)/.installed  ## data pipeline and training stages, measured in one run
 	$(PY) benchmarks/run.py
+
+emulate-colab: $(VENV)/.installed  ## Colab's packages on Python 3.13: install as the lessons do, run them
+	$(PY) scripts/emulate.py colab
+
+emulate-binder: $(VENV)/.installed  ## an environment built from binder/ alone; run the lessons there
+	$(PY) scripts/emulate.py binder
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache

@@ -15,6 +15,7 @@ from .sources import ENV_SOURCE, cache_root, esc50_reachable
 
 PACKAGES = ("torch", "torchvision", "torchsummary", "librosa", "soundfile", "numpy", "pandas",
             "matplotlib", "tqdm", "ipywidgets", "pooch", "requests")
+MIN_PYTHON = (3, 11)  # as pyproject.toml's requires-python
 MIN_FREE_MB = 500  # the chapter's clips take about 70 MB, lesson 7's source clips 140 MB more
 
 
@@ -31,7 +32,8 @@ class Check:
 
 def check_python() -> Check:
     version = ".".join(map(str, sys.version_info[:3]))
-    return Check(sys.version_info >= (3, 10), f"Python {version}", "install Python 3.10 or newer")
+    oldest = ".".join(map(str, MIN_PYTHON))
+    return Check(sys.version_info >= MIN_PYTHON, f"Python {version}", f"install Python {oldest} or newer")
 
 
 def check_package(name: str) -> Check:

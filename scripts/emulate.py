@@ -43,12 +43,15 @@ def say(message: str) -> None:
 
 
 def find_python(version: str) -> Path:
-    """An interpreter for `version` ("3.13"): on PATH, or installed by pyenv."""
+    """An interpreter for `version` ("3.13") that runs: on PATH, or installed by pyenv."""
     candidates = [shutil.which(f"python{version}")]
     candidates += sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}*/bin/python{version}")))
     for candidate in filter(None, candidates):
-        return Path(candidate)
-    sys.exit(f"emulate: no Python {version} found (looked on PATH and in ~/.pyenv/versions); "
+        probe = subprocess.run([candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                               capture_output=True, text=True)
+        if probe.returncode == 0 and probe.stdout.strip() == version:
+            return Path(candidate)
+    sys.exit(f"emulate: no working Python {version} found (looked on PATH and in ~/.pyenv/versions); "
              f"install it, e.g. `pyenv install {version}`")
 
 
@@ -134,7 +137,8 @@ def colab(args: argparse.Namespace) -> None:
         say(f"installing Colab's package set ({COLAB_SET.name}) on {python}")
         run(env / "bin" / "python", "-m", "pip", "install", "--quiet", "-r", COLAB_SET)
         finish_venv(env)
-    run(env / "bin" / "python", "-m", "pip", "uninstall", "--quiet", "--yes", "course_utils")  # a previous run's
+    if "course-utils" in installed(env):  # left by a previous run in a reused environment
+        run(env / "bin" / "python", "-m", "pip", "uninstall", "--quiet", "--yes", "course_utils")
     before = installed(env)
     arguments = colab_install_arguments()
     head = run("git", "-C", REPO, "rev-parse", "--short", "HEAD", capture_output=True, text=True).stdout.strip()

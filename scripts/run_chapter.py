@@ -64,7 +64,8 @@ def kernel_peak_mib(client) -> float | None:
     return int(match.group(1)) / 1024 if match else None
 
 
-def _execute(notebooks: list[Path], out_dir: Path, max_memory_mib: float | None) -> int:
+def _execute(notebooks: list[Path], out_dir: Path, max_memory_mib: float | None,
+             memory_by_cell: bool = False) -> int:
     import nbformat
     from nbclient import NotebookClient
 
@@ -75,9 +76,12 @@ def _execute(notebooks: list[Path], out_dir: Path, max_memory_mib: float | None)
         notebook = nbformat.read(path, as_version=4)
         peak = [0.0]
 
-        def measure(**_) -> None:
+        def measure(cell, **_) -> None:
             # The peak only grows, so the reading after the last cell is the lesson's peak.
-            peak[0] = max(peak[0], kernel_peak_mib(client) or 0.0)
+            now = kernel_peak_mib(client) or 0.0
+            if memory_by_cell and now - peak[0] >= 20:
+                print(f"  {now:6.0f} MiB (+{now - peak[0]:4.0f}) after {cell.source.splitlines()[0][:60]!r}")
+            peak[0] = max(peak[0], now)
 
         start = time.perf_counter()
         client = NotebookClient(notebook, timeout=900, kernel_name="python3",
@@ -110,6 +114,8 @@ def main() -> int:
                         help="where the executed copies go (default: artifacts/executed)")
     parser.add_argument("--max-memory-mib", type=float, default=None,
                         help="fail a lesson whose kernel's peak memory exceeds this")
+    parser.add_argument("--memory-by-cell", action="store_true",
+                        help="name each cell that raised the kernel's peak memory by 20 MiB or more")
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/solutions/*.ipynb")
     args = parser.parse_args()
     notebooks = args.notebooks or sorted(SOLUTIONS.glob("[0-9][0-9]_*.ipynb"))
@@ -129,7 +135,7 @@ def main() -> int:
 
             return pytest.main(["--nbval-lax", "--nbval-current-env", "-p", "no:cacheprovider",
                                 *map(str, notebooks)])
-        return _execute(notebooks, args.out, args.max_memory_mib)
+        return _execute(notebooks, args.out, args.max_memory_mib, args.memory_by_cell)
 
 
 if __name__ == "__main__":

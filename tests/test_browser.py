@@ -6,6 +6,9 @@ rendered, and that moving a slider redraws its figure. Screenshots go to artifac
 Needs /usr/bin/chromium (Debian package `chromium`) and the `playwright` Python package; no
 browser is downloaded. Where either is missing the test is skipped, unless
 COURSE_REQUIRE_BROWSER=1 (as in CI), which turns the skip into a failure.
+
+JupyterLab and the kernel come from this interpreter's environment, or from the one named by
+COURSE_LAB_PYTHON (CI names Binder's: artifacts/envs/binder/bin/python, see scripts/emulate.py).
 """
 
 from __future__ import annotations
@@ -82,8 +85,9 @@ def jupyterlab(tmp_path_factory):
                "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path_factory.mktemp("workspaces")),
                "JUPYTERLAB_SETTINGS_DIR": str(settings)}
         log = open(root.parent / "jupyterlab.log", "w")
+        python = os.environ.get("COURSE_LAB_PYTHON") or sys.executable
         lab = subprocess.Popen(
-            [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+            [python, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
              f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
              "--LabApp.news_url=", *(["--allow-root"] if os.geteuid() == 0 else [])],
             env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -1,0 +1,67 @@
+"""scripts/emulate.py: the Colab and Binder emulations' own logic (the emulations themselves run in CI)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+LESSONS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+@pytest.fixture(scope="module")
+def emulate():
+    spec = importlib.util.spec_from_file_location("emulate", REPO / "scripts" / "emulate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
+def test_every_lesson_installs_the_course_the_same_way(emulate, lesson):
+    arguments = emulate.colab_install_arguments(lesson)
+    assert arguments == emulate.colab_install_arguments(LESSONS[0])
+    assert arguments[-1] == f"course_utils @ git+file://{REPO}"
+
+
+def test_install_line_without_a_repository_is_refused(emulate, tmp_path):
+    notebook = tmp_path / "lesson.ipynb"
+    notebook.write_text('{"cells": [{"cell_type": "code", "source": ["%pip install course_utils"]}]}')
+    with pytest.raises(SystemExit, match="names no GitHub repository"):
+        emulate.colab_install_arguments(notebook)
+
+
+def test_plan_is_split_into_added_and_changed_packages(emulate):
+    before = {"ipywidgets": "7.7.1", "numpy": "2.1.3"}
+    plan = [("course-utils", "0.1.0"), ("ipywidgets", "8.1.9"), ("numpy", "2.1.3")]
+    assert emulate.compare(before, plan) == (["course-utils 0.1.0"], ["ipywidgets 7.7.1 -> 8.1.9"])
+    assert emulate.compare(before, [("course-utils", "0.1.0")]) == (["course-utils 0.1.0"], [])
+
+
+def test_names_are_compared_as_pip_normalises_them(emulate):
+    assert emulate.normalise("Jupyter_Client") == emulate.normalise("jupyter-client") == "jupyter-client"
+
+
+def test_unreachable_index_is_dropped_and_said(emulate, tmp_path, monkeypatch, capsys, server):
+    from course_utils.server import free_port
+
+    binder = tmp_path / "binder"
+    binder.mkdir()
+    dead = f"http://127.0.0.1:{free_port()}/whl/cpu"
+    (binder / "requirements.txt").write_text(
+        f"--extra-index-url {dead}\n--extra-index-url {server.url}/meta/esc50.csv\ntorch>=2.1\n")
+    monkeypatch.setattr(emulate, "BINDER", binder)
+    kept = emulate.binder_requirements(tmp_path).read_text().splitlines()
+    assert kept == [f"--extra-index-url {server.url}/meta/esc50.csv", "torch>=2.1"]
+    assert f"{dead} is unreachable here" in capsys.readouterr().out
+
+
+def test_python_is_found_by_version(emulate):
+    version = "%d.%d" % sys.version_info[:2]
+    found = emulate.find_python(version)
+    assert found.name == f"python{version}"
+    with pytest.raises(SystemExit, match="no working Python 3.99"):
+        emulate.find_python("3.99")
