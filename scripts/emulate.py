@@ -7,10 +7,11 @@ colab: a virtual environment holding Colab's package set; then the course instal
 each lesson's first cell installs it, from this checkout's committed state through git+file://.
 Fails if pip would change any package already there, and prints what it would add.
 binder: a virtual environment built only from binder/requirements.txt and binder/postBuild.
-Both then execute every solution notebook there (scripts/run_chapter.py: no error, no stderr)
-and print each lesson's time and peak memory. The environments stay in artifacts/envs/, so
-that the browser test can start JupyterLab from Binder's:
-COURSE_LAB_PYTHON=artifacts/envs/binder/bin/python.
+Then every lesson runs there (scripts/run_chapter.py), with each lesson's time and peak memory:
+in Colab the learners' copies, which the Colab badges open (nothing may fail but the exercises
+waiting for the learner, nothing may write to stderr); in Binder the solutions, each kernel
+under 1.5 GiB. The environments stay in artifacts/envs/, so that the browser test can start
+JupyterLab from Binder's: COURSE_LAB_PYTHON=artifacts/envs/binder/bin/python.
 """
 
 from __future__ import annotations
@@ -121,12 +122,15 @@ def compare(before: dict[str, str], plan: list[tuple[str, str]]) -> tuple[list[s
     return added, changed
 
 
-def run_lessons(env: Path, name: str, max_memory_mib: float | None = None) -> None:
+def run_lessons(env: Path, name: str, learner_copies: bool = False, max_memory_mib: float | None = None) -> None:
     command = [env / "bin" / "python", REPO / "scripts" / "run_chapter.py",
                "--out", REPO / "artifacts" / f"executed-{name}"]
+    if learner_copies:
+        command.append("--learner-copies")
     if max_memory_mib:
         command += ["--max-memory-mib", str(max_memory_mib)]
-    say(f"executing every lesson in the {name} environment")
+    which = "learners' copy" if learner_copies else "solution"
+    say(f"executing every lesson ({which}) in the {name} environment")
     run(*command, cwd=REPO)
 
 
@@ -153,7 +157,7 @@ def colab(args: argparse.Namespace) -> None:
     changed = [f"{n} {v} -> {after.get(n, 'removed')}" for n, v in before.items() if after.get(n) != v]
     if changed:
         sys.exit("emulate: the install changed Colab's packages:\n  " + "\n  ".join(changed))
-    run_lessons(env, "colab")
+    run_lessons(env, "colab", learner_copies=True)
 
 
 def reachable(url: str, seconds: float = 5.0) -> bool:
@@ -201,7 +205,7 @@ def binder(args: argparse.Namespace) -> None:
         finish_venv(env)
     run(env / "bin" / "python", "-m", "pip", "check")
     if not args.build_only:
-        run_lessons(env, "binder", BINDER_MEMORY_MIB)
+        run_lessons(env, "binder", max_memory_mib=BINDER_MEMORY_MIB)
 
 
 def main() -> int:

@@ -3,8 +3,9 @@
 The server (course_utils.server) serves the offline stand-in, or the ESC-50 folder named by
 COURSE_DATA, on 127.0.0.1, so the lessons' download code runs for real without internet.
 
-    python scripts/run_chapter.py            # execute; executed copies go to artifacts/executed/
-    python scripts/run_chapter.py --nbval    # check every notebook with nbval instead
+    python scripts/run_chapter.py                   # execute; executed copies go to artifacts/executed/
+    python scripts/run_chapter.py --nbval           # check every notebook with nbval instead
+    python scripts/run_chapter.py --learner-copies  # the learners' copies: only the exercises may fail
 
 Each lesson's time and its kernel's peak memory (resident set; Linux only) are printed;
 --max-memory-mib makes a lesson above that peak a failure (mybinder.org allows about 2 GiB).
@@ -26,6 +27,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SOLUTIONS = REPO / "notebooks" / "solutions"
+LEARNER_COPIES = REPO / "notebooks"
+STUB = re.compile(r'raise NotImplementedError\("Exercise (\d+\.\d+)"\)')
+CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
 ARTIFACTS = REPO / "artifacts"
 
 
@@ -64,10 +68,38 @@ def kernel_peak_mib(client) -> float | None:
     return int(match.group(1)) / 1024 if match else None
 
 
+def problems(notebook, learner_copy: bool) -> list[str]:
+    """What went wrong in an executed notebook: stderr anywhere, and errors.
+
+    In a learner's copy, an exercise's stub and its check cell must fail with the stub's
+    NotImplementedError, every exercise must be waiting, and nothing else may fail.
+    """
+    found, waiting = [], set()
+    stubs = {n for cell in notebook.cells if cell.cell_type == "code" for n in STUB.findall(cell.source)}
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        first_line = cell.source.splitlines()[0] if cell.source else ""
+        if any(o.output_type == "stream" and o.name == "stderr" for o in cell.outputs):
+            found.append(f"stderr output in the cell starting {first_line!r}")
+        for error in (o for o in cell.outputs if o.output_type == "error"):
+            expected = (learner_copy and error.ename == "NotImplementedError"
+                        and (STUB.search(cell.source) or cell.source.startswith(CHECK_MARK)))
+            if expected:
+                waiting.add(error.evalue.removeprefix("Exercise "))
+            else:
+                found.append(f"{error.ename}: {error.evalue} in the cell starting {first_line!r}")
+    if learner_copy and waiting != stubs:
+        found.append(f"exercises {sorted(stubs)} should all be waiting for the learner; "
+                     f"these were: {sorted(waiting)}")
+    return found
+
+
 def _execute(notebooks: list[Path], out_dir: Path, max_memory_mib: float | None,
-             memory_by_cell: bool = False) -> int:
+             memory_by_cell: bool = False, learner_copies: bool = False) -> int:
     import nbformat
     from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
 
     out_dir.mkdir(parents=True, exist_ok=True)
     total, failures = 0.0, 0
@@ -84,25 +116,26 @@ def _execute(notebooks: list[Path], out_dir: Path, max_memory_mib: float | None,
             peak[0] = max(peak[0], now)
 
         start = time.perf_counter()
-        client = NotebookClient(notebook, timeout=900, kernel_name="python3",
+        client = NotebookClient(notebook, timeout=900, kernel_name="python3", allow_errors=learner_copies,
                                 resources={"metadata": {"path": str(path.parent)}},
                                 on_cell_executed=measure)
         # The kernel process's own log (as under nbval) is not shown; what cells write to
-        # stderr still lands in the notebook, where tests/test_notebooks.py looks for it.
-        client.execute(stderr=None if os.environ.get("RUN_CHAPTER_KERNEL_LOG") else subprocess.DEVNULL)
+        # stderr still lands in the notebook, where problems() looks for it.
+        try:
+            client.execute(stderr=None if os.environ.get("RUN_CHAPTER_KERNEL_LOG") else subprocess.DEVNULL)
+        except CellExecutionError:
+            pass  # the failed cell's error is in the notebook, and problems() reports it
         seconds = time.perf_counter() - start
         total += seconds
         nbformat.write(notebook, out_dir / path.name)
         memory = f"{peak[0]:7.0f} MiB" if peak[0] else "n/a"
         print(f"{path.name:45s} {seconds:6.1f} s {memory:>12s}", flush=True)
-        noisy = [cell.source.splitlines()[0] for cell in notebook.cells if cell.cell_type == "code"
-                 and any(o.output_type == "stream" and o.name == "stderr" for o in cell.outputs)]
-        for first_line in noisy:
-            print(f"  stderr output in the cell starting {first_line!r}")
-        failures += bool(noisy)
+        found = problems(notebook, learner_copies)
         if max_memory_mib and peak[0] > max_memory_mib:
-            print(f"  peak memory {peak[0]:.0f} MiB is above the limit of {max_memory_mib:.0f} MiB")
-            failures += 1
+            found.append(f"peak memory {peak[0]:.0f} MiB is above the limit of {max_memory_mib:.0f} MiB")
+        for problem in found:
+            print(f"  {problem}", flush=True)
+        failures += bool(found)
     print(f"{'all notebooks':45s} {total:6.1f} s")
     return 1 if failures else 0
 
@@ -116,9 +149,13 @@ def main() -> int:
                         help="fail a lesson whose kernel's peak memory exceeds this")
     parser.add_argument("--memory-by-cell", action="store_true",
                         help="name each cell that raised the kernel's peak memory by 20 MiB or more")
-    parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/solutions/*.ipynb")
+    parser.add_argument("--learner-copies", action="store_true",
+                        help="run the learners' copies (notebooks/*.ipynb): only exercise stubs may fail")
+    parser.add_argument("notebooks", nargs="*", type=Path,
+                        help="default: notebooks/solutions/*.ipynb (with --learner-copies, notebooks/*.ipynb)")
     args = parser.parse_args()
-    notebooks = args.notebooks or sorted(SOLUTIONS.glob("[0-9][0-9]_*.ipynb"))
+    folder = LEARNER_COPIES if args.learner_copies else SOLUTIONS
+    notebooks = args.notebooks or sorted(folder.glob("[0-9][0-9]_*.ipynb"))
     if not notebooks:
         print("run_chapter: no notebooks to run yet")
         return 0
@@ -135,7 +172,8 @@ def main() -> int:
 
             return pytest.main(["--nbval-lax", "--nbval-current-env", "-p", "no:cacheprovider",
                                 *map(str, notebooks)])
-        return _execute(notebooks, args.out, args.max_memory_mib, args.memory_by_cell)
+        return _execute(notebooks, args.out, args.max_memory_mib, args.memory_by_cell,
+                        args.learner_copies)
 
 
 if __name__ == "__main__":

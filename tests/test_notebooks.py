@@ -1,7 +1,12 @@
-"""The notebooks: student copies up to date, and runnable with only the exercises left to do."""
+"""The notebooks: student copies up to date and well formed; how their executed outputs are judged.
+
+The learners' copies are executed by `scripts/run_chapter.py --learner-copies`, which CI runs in
+the Colab emulation (scripts/emulate.py colab); the solutions are executed under nbval by `make test`.
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import subprocess
 import sys
@@ -55,43 +60,56 @@ def test_each_notebook_installs_itself_on_colab_first(solution):
 
 
 @pytest.fixture(scope="module")
-def served_standin(tmp_path_factory):
-    import os
-
-    from course_utils.server import serve_in_subprocess
-
-    with serve_in_subprocess(tmp_path_factory.mktemp("served"), standin=True) as url:
-        saved = {key: os.environ.get(key) for key in ("COURSE_DATA", "COURSE_DATA_DIR")}
-        os.environ["COURSE_DATA"] = url
-        os.environ["COURSE_DATA_DIR"] = str(tmp_path_factory.mktemp("cache"))
-        yield url
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+def run_chapter():
+    spec = importlib.util.spec_from_file_location("run_chapter", REPO / "scripts" / "run_chapter.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("student", STUDENTS, ids=lambda p: p.stem)
-def test_student_copy_runs_except_for_the_exercises(student, served_standin, monkeypatch):
-    """Executed top to bottom, only stubs and their checks fail, and nothing writes to stderr."""
-    from nbclient import NotebookClient
+def _executed(*cells: tuple[str, list[dict]]) -> nbformat.NotebookNode:
+    """A notebook as nbclient leaves it: code cells with their outputs."""
+    notebook = nbformat.v4.new_notebook()
+    for source, outputs in cells:
+        cell = nbformat.v4.new_code_cell(source)
+        cell.outputs = [nbformat.from_dict(o) for o in outputs]
+        notebook.cells.append(cell)
+    return notebook
 
-    monkeypatch.setenv("COURSE_DATA", served_standin)  # the autouse fixture reset it
-    notebook = nbformat.read(student, as_version=4)
-    NotebookClient(notebook, timeout=600, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(student.parent)}}).execute(stderr=subprocess.DEVNULL)
-    failed = []
-    for cell in notebook.cells:
-        if cell.cell_type != "code":
-            continue
-        errors = [o for o in cell.outputs if o.output_type == "error"]
-        stderr = [o.text for o in cell.outputs if o.output_type == "stream" and o.name == "stderr"]
-        assert not stderr, f"stderr in {student.name}:\n{cell.source}\n{stderr}"
-        if errors:
-            assert errors[0].ename == "NotImplementedError", f"{errors[0].ename}: {errors[0].evalue}\n{cell.source}"
-            assert STUB.search(cell.source) or cell.source.startswith("# NBVAL_CHECK_OUTPUT"), cell.source
-            failed.append(errors[0].evalue)
-    stubs = [m for cell in notebook.cells for m in STUB.findall(cell.source)]
-    assert sorted(set(failed)) == sorted(f"Exercise {n}" for n in stubs)  # every exercise is waiting
+
+def _error(ename: str, evalue: str) -> dict:
+    return {"output_type": "error", "ename": ename, "evalue": evalue, "traceback": []}
+
+
+STUB_CELL = 'def f():\n    raise NotImplementedError("Exercise 1.1")'
+CHECK_CELL = "# NBVAL_CHECK_OUTPUT\ncheck(f)"
+WAITING = [(STUB_CELL, []), (CHECK_CELL, [_error("NotImplementedError", "Exercise 1.1")])]
+
+
+def test_a_learner_copy_with_only_its_exercises_waiting_passes(run_chapter):
+    notebook = _executed(("x = 1", []), *WAITING, ("print(x)", [{"output_type": "stream", "name": "stdout", "text": "1"}]))
+    assert run_chapter.problems(notebook, learner_copy=True) == []
+
+
+def test_an_error_outside_the_exercises_is_reported(run_chapter):
+    notebook = _executed(*WAITING, ("f()", [_error("NotImplementedError", "Exercise 1.1")]))
+    assert run_chapter.problems(notebook, learner_copy=True) == [
+        "NotImplementedError: Exercise 1.1 in the cell starting 'f()'"]
+
+
+def test_stderr_is_reported_even_in_a_passing_cell(run_chapter):
+    notebook = _executed(("import warnings", [{"output_type": "stream", "name": "stderr", "text": "Warn"}]))
+    assert run_chapter.problems(notebook, learner_copy=False) == [
+        "stderr output in the cell starting 'import warnings'"]
+
+
+def test_an_exercise_that_does_not_wait_is_reported(run_chapter):
+    notebook = _executed((STUB_CELL, []), (CHECK_CELL, []))
+    assert run_chapter.problems(notebook, learner_copy=True) == [
+        "exercises ['1.1'] should all be waiting for the learner; these were: []"]
+
+
+def test_in_a_solution_every_error_counts(run_chapter):
+    notebook = _executed(*WAITING)
+    assert run_chapter.problems(notebook, learner_copy=False) == [
+        "NotImplementedError: Exercise 1.1 in the cell starting '# NBVAL_CHECK_OUTPUT'"]
