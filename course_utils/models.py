@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import torch
 from torch import nn
 
@@ -149,31 +151,64 @@ class TransferResNet(nn.Module):
         return self.head(self.body(self.adapter(spec)))
 
 
+def imagenet_checkpoint(url: str) -> Path:
+    """Torch's cached file for `url`, downloaded quietly (no progress chatter) if missing.
+
+    A failure is remembered for the rest of the process, so a lesson that builds several
+    models tries the network once; restart the kernel to try again.
+    """
+    path = Path(torch.hub.get_dir()) / "checkpoints" / url.rsplit("/", 1)[1]
+    if path.is_file():
+        return path
+    if url in _UNAVAILABLE:
+        raise OSError(_UNAVAILABLE[url])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    prefix = torch.hub.HASH_REGEX.search(path.name)
+    try:  # writes a temporary file and renames it, so a broken download leaves nothing behind
+        torch.hub.download_url_to_file(url, str(path), prefix.group(1) if prefix else None, progress=False)
+    except Exception as error:
+        _UNAVAILABLE[url] = f"{type(error).__name__}: {error}"
+        raise OSError(_UNAVAILABLE[url]) from error
+    return path
+
+
+_UNAVAILABLE: dict[str, str] = {}  # url -> why it could not be fetched, in this process
+
+
 def resnet18_transfer(
     n_classes: int = 4, freeze: bool = True, pretrained: bool = True, allow_random: bool = False
 ) -> TransferResNet:
     """ResNet18 with ImageNet weights (torchvision's `weights=` API) and a new head.
 
     If the weights cannot be had, raise WeightsUnavailableError; with `allow_random=True`,
-    print a banner and continue from random weights instead (check `model.pretrained`).
+    continue from random weights instead, with a banner the first time (check `model.pretrained`).
     """
     from torchvision.models import ResNet18_Weights, resnet18
 
     if not pretrained:
         return TransferResNet(resnet18(weights=None), n_classes, freeze, pretrained=False)
+    weights = ResNet18_Weights.IMAGENET1K_V1
     try:
-        body = resnet18(weights=ResNet18_Weights.IMAGENET1K_V1)
-    except (OSError, RuntimeError, ValueError) as error:  # URLError is an OSError
-        reason = f"{type(error).__name__}: {error}"
+        imagenet_checkpoint(weights.url)
+        body = resnet18(weights=weights, progress=False)  # loads the cached file, checking its hash
+    except (OSError, RuntimeError, ValueError) as error:
+        reason = str(error) if isinstance(error, OSError) else f"{type(error).__name__}: {error}"
         if not allow_random:
             raise WeightsUnavailableError(
                 f"ResNet18 ImageNet weights unavailable ({reason}). Connect to the internet, "
                 "place the checkpoint in torch's cache (torch.hub.get_dir()/checkpoints), "
                 "or pass allow_random=True to continue with random weights."
             ) from error
-        print(WEIGHTS_BANNER.format(rule="=" * 76, reason=reason[:200]))
+        if reason not in _ANNOUNCED:
+            _ANNOUNCED.add(reason)
+            print(WEIGHTS_BANNER.format(rule="=" * 76, reason=reason[:200]))
+        else:
+            print("ResNet18: random weights again (ImageNet weights unavailable, see the banner above)")
         return TransferResNet(resnet18(weights=None), n_classes, freeze, pretrained=False)
     return TransferResNet(body, n_classes, freeze, pretrained=True)
+
+
+_ANNOUNCED: set[str] = set()  # reasons whose banner this process has printed
 
 
 def summarize(model: nn.Module, input_size: tuple[int, ...]) -> None:

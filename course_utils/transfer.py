@@ -10,6 +10,8 @@ category ("shots") with ESC-50's five folds:
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import os
 import pickle
@@ -22,13 +24,37 @@ import torch
 from torch import nn
 from torch.utils.data import TensorDataset
 
-from .constants import ESC10_CATEGORIES, FOLDS
+from .constants import (ESC10_CATEGORIES, ESC50_CATEGORIES, FMAX, FOLDS, HOP_LENGTH, N_FFT, N_MELS,
+                        SAMPLE_RATE, TOP_DB)
 from .models import SpectrogramCNN
+from .sources import Source
 from .training import evaluate, fit, seed_everything, seeded_loader
 
-# ESC-10's categories other than the chapter's targets: CC BY licensed, and none is a target.
-SOURCE_CATEGORIES = tuple(c for c in ESC10_CATEGORIES if c not in ("dog", "rooster"))
 ARMS = ("scratch", "frozen", "fine-tune")
+PRETRAIN_RECIPE = "SpectrogramCNN, Adam lr 1e-3, batch 8"  # part of the cached model's key
+
+
+def pick_source_categories(targets: Sequence[str], n: int = 8, minimum: int = 4) -> tuple[str, ...]:
+    """Up to `n` categories to pre-train on, none of them a target: ESC-10's first (CC BY), then ESC-50's."""
+    unknown = sorted(set(targets) - set(ESC50_CATEGORIES))
+    if unknown:
+        raise ValueError(f"not ESC-50 categories: {', '.join(unknown)}")
+    order = dict.fromkeys(ESC10_CATEGORIES + ESC50_CATEGORIES)
+    chosen = tuple(c for c in order if c not in set(targets))[:n]
+    if len(chosen) < minimum:
+        raise ValueError(f"only {len(chosen)} categories are left outside the {len(targets)} targets "
+                         f"({', '.join(chosen) or 'none'}); pre-training needs at least {minimum}")
+    return chosen
+
+
+def source_model_file(folder: str | os.PathLike, source: Source, categories: Sequence[str],
+                      epochs: int, seed: int = 0) -> Path:
+    """Where the pre-trained source model is cached: one file per data source, categories,
+    features and training recipe, so that a change of any of them trains a new model."""
+    features = dict(sr=SAMPLE_RATE, n_fft=N_FFT, hop=HOP_LENGTH, n_mels=N_MELS, fmax=FMAX, top_db=TOP_DB)
+    key = json.dumps([list(categories), features, PRETRAIN_RECIPE, epochs, seed])
+    digest = hashlib.sha256(key.encode()).hexdigest()[:12]
+    return Path(folder) / f"source-cnn-{source.cache_name}-{digest}.pt"
 
 
 def spectrogram_table(dataset) -> tuple[torch.Tensor, torch.Tensor]:

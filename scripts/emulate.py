@@ -131,7 +131,9 @@ def run_lessons(env: Path, name: str, learner_copies: bool = False, max_memory_m
         command += ["--max-memory-mib", str(max_memory_mib)]
     which = "learners' copy" if learner_copies else "solution"
     say(f"executing every lesson ({which}) in the {name} environment")
-    run(*command, cwd=REPO)
+    # Colab's ipykernel 6.17 imports debugpy, which on Python 3.11+ prints a note about frozen
+    # modules, meant for someone attaching a debugger, when the runner looks up the kernel.
+    run(*command, cwd=REPO, env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
 
 
 def colab(args: argparse.Namespace) -> None:

@@ -17,7 +17,7 @@ from course_utils.audio import mel_spectrogram_db
 from course_utils.constants import DEFAULT_CATEGORIES
 from course_utils.data import prepare_data, select_categories, load_metadata
 from course_utils.datasets import WavDataset
-from course_utils.transfer import SOURCE_CATEGORIES, few_shot_study, pretrain, spectrogram_table, summarise
+from course_utils.transfer import few_shot_study, pick_source_categories, pretrain, spectrogram_table, summarise
 
 
 def main() -> None:
@@ -29,11 +29,12 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=40)
     args = parser.parse_args()
     start = time.perf_counter()
+    source_categories = pick_source_categories(args.categories)
     with tempfile.TemporaryDirectory() as cache:
-        source_data = prepare_data(list(SOURCE_CATEGORIES), source=args.source, cache_dir=cache, progress=False)
-        source_all = select_categories(load_metadata(source_data.source, cache), SOURCE_CATEGORIES)
+        source_data = prepare_data(list(source_categories), source=args.source, cache_dir=cache, progress=False)
+        source_all = select_categories(load_metadata(source_data.source, cache), source_categories)
         body_features, body_targets = spectrogram_table(
-            WavDataset(source_all, source_data.audio_dir, SOURCE_CATEGORIES, mel_spectrogram_db))
+            WavDataset(source_all, source_data.audio_dir, source_categories, mel_spectrogram_db))
         t0 = time.perf_counter()
         body = pretrain(body_features, body_targets, epochs=args.pretrain_epochs).features
         pretrain_seconds = time.perf_counter() - t0
@@ -44,7 +45,7 @@ def main() -> None:
         t0 = time.perf_counter()
         study = few_shot_study(target_all, features, targets, body, shots=args.shots, steps=args.steps)
         study_seconds = time.perf_counter() - t0
-    print(f"source: {target_data.source}; pre-trained on {', '.join(SOURCE_CATEGORIES)} ({len(source_all)} clips)")
+    print(f"source: {target_data.source}; pre-trained on {', '.join(source_categories)} ({len(source_all)} clips)")
     print(f"target: {', '.join(args.categories)}; 5-fold cross-validation")
     print(summarise(study).round(3).to_string())
     print(f"pre-training {pretrain_seconds:.0f} s, study {study_seconds:.0f} s, "

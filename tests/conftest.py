@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -48,3 +49,16 @@ def real_sample() -> Path:
     if not (REAL_SAMPLE / "meta" / "esc50.csv").is_file():
         pytest.skip(f"real ESC-50 sample not found at {REAL_SAMPLE}")
     return REAL_SAMPLE
+
+
+@pytest.fixture(scope="session")
+def load_script():
+    """Import a file of scripts/ as a module (the folder is no package): load_script("emulate")."""
+
+    def load(name: str):
+        spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    return load

@@ -94,6 +94,7 @@ def jupyterlab(tmp_path_factory):
         try:
             base = f"http://127.0.0.1:{port}"
             _wait_until_up(f"{base}/api/status?token={token}", lab, root.parent / "jupyterlab.log")
+            _wait_for_python_kernelspec(f"{base}/api/kernelspecs?token={token}")
             yield base, token
         finally:
             lab.terminate()
@@ -112,6 +113,45 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: floa
         except OSError:
             time.sleep(0.5)
     raise RuntimeError(f"JupyterLab did not answer within {seconds} s:\n{log.read_text()[-3000:]}")
+
+
+def _wait_for_python_kernelspec(url: str, seconds: float = 60) -> None:
+    """Until the server lists the python3 kernel, a notebook opened in JupyterLab asks for one."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            if "python3" in json.load(response).get("kernelspecs", {}):
+                return
+        time.sleep(0.5)
+    raise RuntimeError(f"JupyterLab listed no python3 kernel within {seconds} s")
+
+
+def _wait_for_connected_kernel(base: str, token: str, seconds: float = 120) -> None:
+    """Until the page's kernel is idle and connected (the server counts the page's websocket).
+
+    The page can show "Idle" before its websocket to the kernel is open; cells run then are
+    not sent anywhere.
+    """
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(f"{base}/api/kernels?token={token}", timeout=5) as response:
+            kernels = json.load(response)
+        if any(k.get("connections", 0) >= 1 and k.get("execution_state") == "idle" for k in kernels):
+            return
+        time.sleep(0.5)
+    raise RuntimeError(f"no kernel was connected and idle within {seconds} s: {kernels}")
+
+
+def _accept_kernel_dialog(page) -> None:
+    """Take the preferred kernel if JupyterLab asks which one to start, as a person would.
+
+    JupyterLab asks when its list of kernels reached the page after the notebook did, which
+    happens on a loaded machine.
+    """
+    dialog = page.locator(".jp-Dialog").filter(has_text="Select Kernel")
+    if dialog.count():
+        dialog.locator("button.jp-mod-accept").click()
+        dialog.wait_for(state="detached")
 
 
 @contextlib.contextmanager
@@ -143,6 +183,7 @@ def _run_all(page, prompts, attempts: int = 3) -> None:
 
     started = prompts.first.filter(has_text=re.compile(r"\[(\*|\d+)\]"))
     for _ in range(attempts):
+        _accept_kernel_dialog(page)
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
         page.locator("li[data-command='runmenu:run-all']").click()
         try:
@@ -161,8 +202,10 @@ def test_lesson_2_runs_in_jupyterlab_and_its_explorer_redraws(browser, jupyterla
     page.set_default_timeout(60_000)
     page.goto(f"{base}/lab/tree/{LESSON.name}?token={token}")
     page.wait_for_selector(".jp-Notebook .jp-Cell")
+    page.wait_for_load_state("networkidle")
+    _accept_kernel_dialog(page)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
-    page.wait_for_load_state("networkidle")  # the kernel's session fully set up, not only started
+    _wait_for_connected_kernel(base, token)
 
     prompts = page.locator(".jp-CodeCell .jp-InputArea-prompt")
     with _explained_timeout(page, prompts, "Run All could not be chosen"):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -13,11 +12,8 @@ LESSONS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
 @pytest.fixture(scope="module")
-def emulate():
-    spec = importlib.util.spec_from_file_location("emulate", REPO / "scripts" / "emulate.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def emulate(load_script):
+    return load_script("emulate")
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)

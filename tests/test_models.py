@@ -99,13 +99,19 @@ def test_fine_tuning_variant_trains_everything(cached_imagenet_checkpoint):
     assert model.body.training
 
 
-def _no_download(monkeypatch, tmp_path):
+def _no_download(monkeypatch, tmp_path) -> list:
+    """No network: every download attempt fails, and is counted."""
     monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    monkeypatch.setattr(models, "_UNAVAILABLE", {})
+    monkeypatch.setattr(models, "_ANNOUNCED", set())
+    attempts = []
 
     def refuse(*args, **kwargs):
+        attempts.append(args[0])
         raise OSError("network unreachable")
 
     monkeypatch.setattr(torch.hub, "download_url_to_file", refuse)
+    return attempts
 
 
 def test_missing_weights_raise_a_clear_error(monkeypatch, tmp_path):
@@ -119,6 +125,34 @@ def test_random_fallback_only_on_request_and_announced(monkeypatch, tmp_path, ca
     model = resnet18_transfer(4, allow_random=True)
     assert not model.pretrained
     assert "RANDOM WEIGHTS (OFFLINE)" in capsys.readouterr().out
+
+
+def test_offline_lesson_tries_the_network_once_and_shows_one_banner(monkeypatch, tmp_path, capsys):
+    attempts = _no_download(monkeypatch, tmp_path)
+    for _ in range(3):
+        assert not resnet18_transfer(4, allow_random=True).pretrained
+    out = capsys.readouterr().out
+    assert len(attempts) == 1
+    assert out.count("RANDOM WEIGHTS (OFFLINE)") == 1 and out.count("random weights again") == 2
+    assert "Downloading" not in out
+
+
+def test_weights_are_fetched_quietly_into_torch_cache(monkeypatch, tmp_path, capsys):
+    from torchvision.models import ResNet18_Weights, resnet18
+
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    monkeypatch.setattr(models, "_UNAVAILABLE", {})
+    torch.manual_seed(5)
+    state = resnet18(weights=None).state_dict()
+
+    def fake_download(url, dst, hash_prefix=None, progress=True):
+        assert not progress and hash_prefix == "f37072fd"
+        torch.save(state, dst)
+
+    monkeypatch.setattr(torch.hub, "download_url_to_file", fake_download)
+    path = models.imagenet_checkpoint(ResNet18_Weights.IMAGENET1K_V1.url)
+    assert path == tmp_path / "hub" / "checkpoints" / "resnet18-f37072fd.pth" and path.is_file()
+    assert capsys.readouterr() == ("", "")
 
 
 def test_summary_of_the_cnn(capsys):

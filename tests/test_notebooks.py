@@ -6,7 +6,6 @@ the Colab emulation (scripts/emulate.py colab); the solutions are executed under
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import subprocess
 import sys
@@ -60,11 +59,8 @@ def test_each_notebook_installs_itself_on_colab_first(solution):
 
 
 @pytest.fixture(scope="module")
-def run_chapter():
-    spec = importlib.util.spec_from_file_location("run_chapter", REPO / "scripts" / "run_chapter.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def run_chapter(load_script):
+    return load_script("run_chapter")
 
 
 def _executed(*cells: tuple[str, list[dict]]) -> nbformat.NotebookNode:

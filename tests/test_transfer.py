@@ -7,19 +7,53 @@ from course_utils.synthetic import standin_metadata
 from course_utils.data import select_categories
 from course_utils.transfer import (
     ARMS,
-    SOURCE_CATEGORIES,
     few_shot_study,
     load_weights,
+    pick_source_categories,
     sample_shots,
     save_weights,
+    source_model_file,
     summarise,
     train_arm,
 )
+from course_utils.constants import ESC10_CATEGORIES, ESC50_CATEGORIES
+from course_utils.sources import resolve_source
 
 
-def test_source_categories_never_overlap_the_targets():
-    assert len(SOURCE_CATEGORIES) == 8
-    assert not {"dog", "cow", "rooster", "chirping_birds", "vacuum_cleaner"} & set(SOURCE_CATEGORIES)
+@pytest.mark.parametrize("targets", [
+    ["dog", "cow", "chirping_birds", "vacuum_cleaner"],
+    ["rain", "sea_waves", "helicopter", "chainsaw"],
+    list(ESC10_CATEGORIES),
+    list(ESC50_CATEGORIES[:44]),
+])
+def test_source_categories_never_overlap_the_targets(targets):
+    source = pick_source_categories(targets)
+    assert len(source) == min(8, 50 - len(targets)) and len(set(source)) == len(source)
+    assert not set(source) & set(targets)
+    assert set(source) <= set(ESC50_CATEGORIES)
+
+
+def test_source_prefers_esc10_categories():
+    assert pick_source_categories(["dog", "cow"], n=3, minimum=3) == ("rooster", "rain", "sea_waves")
+
+
+def test_too_few_categories_left_for_a_source_is_a_clear_error():
+    with pytest.raises(ValueError, match="only 2 categories are left outside the 48 targets"):
+        pick_source_categories(list(ESC50_CATEGORIES[:48]))
+    with pytest.raises(ValueError, match="not ESC-50 categories: dgo"):
+        pick_source_categories(["dgo", "cow"])
+
+
+def test_cached_source_model_is_keyed_by_everything_that_shapes_it(tmp_path):
+    standin, mirror = resolve_source("synthetic"), resolve_source("http://127.0.0.1:8765")
+    base = source_model_file(tmp_path, standin, ["rain", "sneezing"], epochs=10)
+    assert base.parent == tmp_path and base.name.startswith("source-cnn-synthetic-")
+    assert base == source_model_file(tmp_path, standin, ["rain", "sneezing"], epochs=10)
+    others = [source_model_file(tmp_path, mirror, ["rain", "sneezing"], epochs=10),
+              source_model_file(tmp_path, standin, ["rain", "helicopter"], epochs=10),
+              source_model_file(tmp_path, standin, ["rain", "sneezing"], epochs=20),
+              source_model_file(tmp_path, standin, ["rain", "sneezing"], epochs=10, seed=1)]
+    assert len({base, *others}) == 5
 
 
 def test_sample_shots_per_category_is_reproducible():
