@@ -28,6 +28,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -60,8 +61,8 @@ def run(*command: str | os.PathLike, **options) -> subprocess.CompletedProcess:
     return subprocess.run([str(part) for part in command], check=True, **options)
 
 
-def fresh_venv(name: str, python: Path, recipe: str) -> Path:
-    """A new virtual environment in artifacts/envs/NAME; kept when built from the same recipe."""
+def venv(name: str, python: Path, recipe: str, build: Callable[[Path], None]) -> Path:
+    """A virtual environment in artifacts/envs/NAME, made by `build`; reused while the recipe is the same."""
     env = ENVS / name
     stamp = env / ".recipe"
     digest = hashlib.sha256(f"{python}\n{recipe}".encode()).hexdigest()
@@ -71,12 +72,9 @@ def fresh_venv(name: str, python: Path, recipe: str) -> Path:
     shutil.rmtree(env, ignore_errors=True)
     run(python, "-m", "venv", env)
     run(env / "bin" / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    env.joinpath(".recipe.pending").write_text(digest)
+    build(env)
+    stamp.write_text(digest)  # last, so that a build that failed halfway is never reused
     return env
-
-
-def finish_venv(env: Path) -> None:
-    (env / ".recipe.pending").rename(env / ".recipe")
 
 
 def installed(env: Path) -> dict[str, str]:
@@ -138,14 +136,15 @@ def run_lessons(env: Path, name: str, learner_copies: bool = False, max_memory_m
 
 def colab(args: argparse.Namespace) -> None:
     python = Path(args.python) if args.python else find_python(COLAB_PYTHON)
-    env = fresh_venv("colab", python, COLAB_SET.read_text())
-    if (env / ".recipe.pending").exists():
+
+    def build(env: Path) -> None:
         say(f"installing Colab's package set ({COLAB_SET.name}) on {python}")
         run(env / "bin" / "python", "-m", "pip", "install", "--quiet", "-r", COLAB_SET)
-        finish_venv(env)
-    if "course-utils" in installed(env):  # left by a previous run in a reused environment
-        run(env / "bin" / "python", "-m", "pip", "uninstall", "--quiet", "--yes", "course_utils")
+
+    env = venv("colab", python, COLAB_SET.read_text(), build)
     before = installed(env)
+    if before.pop("course-utils", None):  # left by a previous run in a reused environment
+        run(env / "bin" / "python", "-m", "pip", "uninstall", "--quiet", "--yes", "course_utils")
     arguments = colab_install_arguments()
     head = run("git", "-C", REPO, "rev-parse", "--short", "HEAD", capture_output=True, text=True).stdout.strip()
     say(f"the lessons' install line, pointed at this checkout (commit {head}): pip install {shlex.join(arguments)}")
@@ -196,15 +195,16 @@ def binder_python() -> Path:
 def binder(args: argparse.Namespace) -> None:
     python = Path(args.python) if args.python else binder_python()
     recipe = "".join(p.read_text() for p in sorted(BINDER.iterdir()))
-    env = fresh_venv("binder", python, recipe)
-    if (env / ".recipe.pending").exists():
+
+    def build(env: Path) -> None:
         say(f"building Binder's environment from binder/ on {python}")
         run(env / "bin" / "python", "-m", "pip", "install", "--quiet", "-r", binder_requirements(env),
             cwd=REPO)
         # repo2docker runs postBuild from the repository's root with the environment first on PATH
         path = f"{env / 'bin'}{os.pathsep}{os.environ['PATH']}"
         run("bash", BINDER / "postBuild", cwd=REPO, env={**os.environ, "PATH": path, "VIRTUAL_ENV": str(env)})
-        finish_venv(env)
+
+    env = venv("binder", python, recipe, build)
     run(env / "bin" / "python", "-m", "pip", "check")
     if not args.build_only:
         run_lessons(env, "binder", max_memory_mib=BINDER_MEMORY_MIB)

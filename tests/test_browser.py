@@ -94,7 +94,7 @@ def jupyterlab(tmp_path_factory):
         try:
             base = f"http://127.0.0.1:{port}"
             _wait_until_up(f"{base}/api/status?token={token}", lab, root.parent / "jupyterlab.log")
-            _wait_for_python_kernelspec(f"{base}/api/kernelspecs?token={token}")
+            _wait_for_python_kernelspec(base, token)
             yield base, token
         finally:
             lab.terminate()
@@ -115,31 +115,34 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: floa
     raise RuntimeError(f"JupyterLab did not answer within {seconds} s:\n{log.read_text()[-3000:]}")
 
 
-def _wait_for_python_kernelspec(url: str, seconds: float = 60) -> None:
-    """Until the server lists the python3 kernel, a notebook opened in JupyterLab asks for one."""
+def _wait_for_api(url: str, ready, what: str, seconds: float) -> None:
+    """Poll a JupyterLab REST endpoint until `ready(its JSON)` holds."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         with urllib.request.urlopen(url, timeout=5) as response:
-            if "python3" in json.load(response).get("kernelspecs", {}):
-                return
+            answer = json.load(response)
+        if ready(answer):
+            return
         time.sleep(0.5)
-    raise RuntimeError(f"JupyterLab listed no python3 kernel within {seconds} s")
+    raise RuntimeError(f"{what} within {seconds} s: {answer}")
 
 
-def _wait_for_connected_kernel(base: str, token: str, seconds: float = 120) -> None:
+def _wait_for_python_kernelspec(base: str, token: str) -> None:
+    """Until the server lists the python3 kernel, a notebook opened in JupyterLab asks for one."""
+    _wait_for_api(f"{base}/api/kernelspecs?token={token}", lambda specs: "python3" in specs.get("kernelspecs", {}),
+                  "JupyterLab listed no python3 kernel", 60)
+
+
+def _wait_for_connected_kernel(base: str, token: str) -> None:
     """Until the page's kernel is idle and connected (the server counts the page's websocket).
 
     The page can show "Idle" before its websocket to the kernel is open; cells run then are
     not sent anywhere.
     """
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with urllib.request.urlopen(f"{base}/api/kernels?token={token}", timeout=5) as response:
-            kernels = json.load(response)
-        if any(k.get("connections", 0) >= 1 and k.get("execution_state") == "idle" for k in kernels):
-            return
-        time.sleep(0.5)
-    raise RuntimeError(f"no kernel was connected and idle within {seconds} s: {kernels}")
+    _wait_for_api(f"{base}/api/kernels?token={token}",
+                  lambda kernels: any(k.get("connections", 0) >= 1 and k.get("execution_state") == "idle"
+                                      for k in kernels),
+                  "no kernel was connected and idle", 120)
 
 
 def _accept_kernel_dialog(page) -> None:

@@ -6,7 +6,6 @@ the Colab emulation (scripts/emulate.py colab); the solutions are executed under
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,8 +15,6 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted((REPO / "notebooks" / "solutions").glob("[0-9][0-9]_*.ipynb"))
-STUDENTS = [REPO / "notebooks" / path.name for path in SOLUTIONS]
-STUB = re.compile(r'raise NotImplementedError\("Exercise (\d+\.\d+)"\)')
 
 
 def test_there_are_seven_lessons_and_an_optional_eighth():
@@ -34,11 +31,11 @@ def test_student_copies_are_up_to_date():
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
-def test_each_exercise_has_a_stub_and_a_stored_check(solution):
+def test_each_exercise_has_a_stub_and_a_stored_check(solution, run_chapter):
     student = nbformat.read(REPO / "notebooks" / solution.name, as_version=4)
     code = [cell for cell in student.cells if cell.cell_type == "code"]
-    stubs = [m for cell in code for m in STUB.findall(cell.source)]
-    checks = [cell for cell in code if cell.source.startswith("# NBVAL_CHECK_OUTPUT")]
+    stubs = [m for cell in code for m in run_chapter.STUB.findall(cell.source)]
+    checks = [cell for cell in code if cell.source.startswith(run_chapter.CHECK_MARK)]
     assert 2 <= len(stubs) <= 3
     assert len(checks) == len(stubs)
     for exercise, check in zip(stubs, checks):
