@@ -67,3 +67,17 @@ class DiskCache:
         finally:
             if os.path.exists(tmp):
                 os.remove(tmp)
+
+
+def write_text_atomically(path: str | os.PathLike, text: str) -> None:
+    """Write `text` to `path` through a temporary file, so a crash leaves the old file or the new one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)

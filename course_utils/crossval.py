@@ -12,7 +12,7 @@ from torch import nn
 from torch.utils.data import Dataset, Subset
 from tqdm.auto import tqdm
 
-from .training import evaluate, fit, seed_everything, seeded_loader
+from .training import evaluate, fit, one_cycle, seed_everything, seeded_loader
 
 
 @dataclass
@@ -55,12 +55,14 @@ def cross_validate(
     seed: int = 0,
     device: torch.device | str = "cpu",
     progress: bool = True,
+    schedule: bool = False,
 ) -> CrossValidation:
     """Train a fresh `build_model()` on all folds but one and validate on that one, for each fold.
 
     `train_items` and `val_items` list the same clips in the same order; they differ only in
     what is done to an item (the first may augment, the second must not). `folds[i]` is the
     fold of item i. Every fold starts from the same seed, so runs are comparable and repeatable.
+    With `schedule=True` the learning rate follows a one-cycle schedule peaking at `lr`.
     """
     folds = [int(fold) for fold in folds]
     if not len(train_items) == len(val_items) == len(folds):
@@ -72,8 +74,9 @@ def cross_validate(
         seed_everything(seed)
         model = build_model()
         optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=lr)
-        fit(model, seeded_loader(Subset(train_items, train), batch_size, shuffle=True, seed=seed),
-            optimizer, epochs, device, progress=False)
+        loader = seeded_loader(Subset(train_items, train), batch_size, shuffle=True, seed=seed)
+        scheduler = one_cycle(optimizer, epochs, len(loader)) if schedule else None
+        fit(model, loader, optimizer, epochs, device, progress=False, scheduler=scheduler)
         accuracy[held_out] = evaluate(model, seeded_loader(Subset(val_items, val), batch_size), device).accuracy
     return CrossValidation(accuracy)
 

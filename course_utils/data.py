@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .constants import DEFAULT_CATEGORIES, ENV_CATEGORIES, FOLDS, METADATA_COLUMNS, METADATA_PATH, VALIDATION_FOLD
+from .constants import AUDIO_DIR, DEFAULT_CATEGORIES, ENV_CATEGORIES, FOLDS, METADATA_COLUMNS, METADATA_PATH, VALIDATION_FOLD
 from .download import DownloadError, audio_folder, clip_problem, download_clips, fetch_url
 from .sources import Source, announce_standin, cache_root, resolve_source
 from .synthetic import standin_metadata, write_standin
@@ -102,6 +102,18 @@ def load_metadata(
 def is_standin(metadata: pd.DataFrame) -> bool:
     """True when `metadata` lists exactly the offline stand-in's clips, wherever it was served from."""
     return set(metadata["filename"]) == set(standin_metadata()["filename"])
+
+
+def complete_categories(source: Source | str | os.PathLike | None = None,
+                        cache_dir: str | os.PathLike | None = None) -> tuple[str, ...]:
+    """The categories whose every clip `source` can give: all, except in a partial local copy."""
+    source = resolve_source(source)
+    metadata = load_metadata(source, cache_dir)
+    if source.kind != "folder":
+        return tuple(sorted(set(metadata["category"])))
+    present = {path.name for path in (Path(source.location) / AUDIO_DIR).glob("*.wav")}
+    return tuple(category for category, rows in metadata.groupby("category", sort=True)
+                 if set(rows["filename"]) <= present)
 
 
 def select_categories(metadata: pd.DataFrame, categories: Sequence[str]) -> pd.DataFrame:

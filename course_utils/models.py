@@ -50,6 +50,32 @@ class SpectrogramCNN(nn.Module):
         return self.classifier(self.features(spec.unsqueeze(1)))
 
 
+class BatchNormCNN(nn.Module):
+    """The chapter's CNN with what a practitioner adds; about 98,000 parameters.
+
+    - the input is standardised by a batch-normalisation layer (statistics from training batches),
+    - then averaged over 2x2 cells (64 mels x 78 frames: four times less work per layer),
+    - each of the four conv(3x3) blocks (16-32-64-128 channels) has batch normalisation,
+    - global average pooling replaces the flattening, so the head has 128 inputs and the
+      model does not care where in the clip a sound is,
+    - dropout before the linear head.
+    """
+
+    def __init__(self, n_classes: int = 4, dropout: float = 0.3):
+        super().__init__()
+        layers: list[nn.Module] = [nn.BatchNorm2d(1), nn.AvgPool2d(2)]
+        channels = [1, 16, 32, 64, 128]
+        for c_in, c_out in zip(channels, channels[1:]):
+            layers += [nn.Conv2d(c_in, c_out, kernel_size=3, padding=1, bias=False),
+                       nn.BatchNorm2d(c_out), nn.ReLU(), nn.MaxPool2d(2)]
+        self.features = nn.Sequential(*layers)
+        self.classifier = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(dropout),
+                                        nn.Linear(channels[-1], n_classes))
+
+    def forward(self, spec: torch.Tensor) -> torch.Tensor:
+        return self.classifier(self.features(spec.unsqueeze(1)))
+
+
 class BandNormalised(nn.Module):
     """Standardise each mel band with statistics learned from the training batches, then `model`.
 

@@ -125,10 +125,12 @@ def fit(
     val_loader: DataLoader | None = None,
     loss_fn: Callable = nn.functional.cross_entropy,
     progress: bool = True,
+    scheduler: torch.optim.lr_scheduler.LRScheduler | None = None,
 ) -> History:
     """Train for `epochs` epochs; record loss and accuracy on the training and validation sets.
 
     Training figures are measured on the fly, while the weights change within the epoch.
+    A `scheduler` is stepped after every batch.
     """
     check_optimizer(model, optimizer)
     model.to(device)
@@ -144,6 +146,8 @@ def fit(
             loss = loss_fn(scores, targets)
             loss.backward()
             optimizer.step()
+            if scheduler is not None:
+                scheduler.step()
             total_loss += loss.item() * len(targets)
             correct += (scores.argmax(dim=1) == targets).sum().item()
             count += len(targets)
@@ -157,3 +161,50 @@ def fit(
             summary["val_acc"] = f"{result.accuracy:.2f}"
         bar.set_postfix(summary)
     return history
+
+
+def one_cycle(optimizer: torch.optim.Optimizer, epochs: int, steps_per_epoch: int) -> torch.optim.lr_scheduler.OneCycleLR:
+    """Learning rate up to the optimizer's over the first 30% of steps, then annealed to almost 0."""
+    peak = [group["lr"] for group in optimizer.param_groups]
+    return torch.optim.lr_scheduler.OneCycleLR(optimizer, peak, epochs=epochs, steps_per_epoch=steps_per_epoch)
+
+
+def fit_until_flat(
+    model: nn.Module,
+    train_loader: DataLoader,
+    optimizer: torch.optim.Optimizer,
+    window: int = 10,
+    tolerance: float = 0.01,
+    max_steps: int = 300,
+    device: torch.device | str = "cpu",
+    loss_fn: Callable = nn.functional.cross_entropy,
+) -> list[float]:
+    """Train until the training loss levels off, or for `max_steps` steps; return every step's loss.
+
+    Stops once the mean loss of the last `window` steps is less than `tolerance` below the mean
+    of the `window` steps before. Only the training batches decide when to stop, so models
+    trained on more or fewer clips are all trained "to the end" by the same rule.
+    """
+    check_optimizer(model, optimizer)
+    model.to(device)
+    model.train()
+    losses: list[float] = []
+    while len(losses) < max_steps:
+        for batch in train_loader:
+            features, targets = _batch(batch, device)
+            optimizer.zero_grad()
+            loss = loss_fn(model(features), targets)
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+            if len(losses) >= max_steps or _levelled_off(losses, window, tolerance):
+                return losses
+    return losses
+
+
+def _levelled_off(losses: list[float], window: int, tolerance: float) -> bool:
+    if len(losses) < 2 * window:
+        return False
+    recent = sum(losses[-window:]) / window
+    before = sum(losses[-2 * window : -window]) / window
+    return before - recent < tolerance

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import pickle
 import tempfile
@@ -28,21 +27,26 @@ from .constants import (ESC10_CATEGORIES, ESC50_CATEGORIES, FMAX, FOLDS, HOP_LEN
                         SAMPLE_RATE, TOP_DB)
 from .models import SpectrogramCNN
 from .sources import Source
-from .training import evaluate, fit, seed_everything, seeded_loader
+from .training import evaluate, fit, fit_until_flat, seed_everything, seeded_loader
 
 ARMS = ("scratch", "frozen", "fine-tune")
 PRETRAIN_RECIPE = "SpectrogramCNN, Adam lr 1e-3, batch 8"  # part of the cached model's key
 
 
-def pick_source_categories(targets: Sequence[str], n: int = 8, minimum: int = 4) -> tuple[str, ...]:
-    """Up to `n` categories to pre-train on, none of them a target: ESC-10's first (CC BY), then ESC-50's."""
+def pick_source_categories(targets: Sequence[str], n: int = 8, minimum: int = 4,
+                           among: Sequence[str] | None = None) -> tuple[str, ...]:
+    """Up to `n` categories to pre-train on, none of them a target: ESC-10's first (CC BY), then ESC-50's.
+
+    `among` limits the choice, e.g. to complete_categories(source) for a partial copy of ESC-50.
+    """
     unknown = sorted(set(targets) - set(ESC50_CATEGORIES))
     if unknown:
         raise ValueError(f"not ESC-50 categories: {', '.join(unknown)}")
-    order = dict.fromkeys(ESC10_CATEGORIES + ESC50_CATEGORIES)
-    chosen = tuple(c for c in order if c not in set(targets))[:n]
+    allowed = set(ESC50_CATEGORIES if among is None else among) - set(targets)
+    chosen = tuple(c for c in dict.fromkeys(ESC10_CATEGORIES + ESC50_CATEGORIES) if c in allowed)[:n]
     if len(chosen) < minimum:
-        raise ValueError(f"only {len(chosen)} categories are left outside the {len(targets)} targets "
+        where = "" if among is None else f" among the {len(set(among))} categories this data source holds completely"
+        raise ValueError(f"only {len(chosen)} categories are left outside the {len(targets)} targets{where} "
                          f"({', '.join(chosen) or 'none'}); pre-training needs at least {minimum}")
     return chosen
 
@@ -127,15 +131,17 @@ def _target_model(arm: str, n_classes: int, body: nn.Sequential | None) -> tuple
 
 
 def train_arm(arm: str, body: nn.Sequential | None, train: TensorDataset, val: TensorDataset,
-              n_classes: int, steps: int, seed: int = 0) -> float:
-    """Validation accuracy of one arm after about `steps` optimisation steps of batch 8."""
+              n_classes: int, seed: int = 0, **until_flat) -> tuple[float, int]:
+    """(validation accuracy, steps taken) of one arm trained until its training loss levels off.
+
+    `until_flat` goes to fit_until_flat (window, tolerance, max_steps).
+    """
     if arm not in ARMS:
         raise ValueError(f"arm must be one of {ARMS}, got {arm!r}")
     seed_everything(seed)
     model, optimizer = _target_model(arm, n_classes, body)
-    epochs = max(1, math.ceil(steps / math.ceil(len(train) / 8)))
-    fit(model, seeded_loader(train, 8, shuffle=True, seed=seed), optimizer, epochs, progress=False)
-    return evaluate(model, seeded_loader(val, 8)).accuracy
+    losses = fit_until_flat(model, seeded_loader(train, 8, shuffle=True, seed=seed), optimizer, **until_flat)
+    return evaluate(model, seeded_loader(val, 8)).accuracy, len(losses)
 
 
 def few_shot_study(
@@ -145,14 +151,15 @@ def few_shot_study(
     body: nn.Sequential,
     shots: Sequence[int] = (2, 4, 8, 32),
     folds: Sequence[int] = FOLDS,
-    steps: int = 40,
     seed: int = 0,
+    **until_flat,
 ) -> pd.DataFrame:
-    """Accuracy of every arm, for every number of shots, with each fold in turn as validation set.
+    """Accuracy and training steps of every arm, for every number of shots, with each fold in turn
+    as validation set.
 
-    `metadata`, `features` and `targets` describe the same clips in the same order. Each run
-    trains for about `steps` steps, or for 5 epochs when that is more, so larger training sets
-    get more passes.
+    `metadata`, `features` and `targets` describe the same clips in the same order. Every run
+    trains by the same rule, until its training loss levels off (see fit_until_flat), so that
+    no arm is cut short when it gets more clips.
     """
     rows = []
     n_classes = int(targets.max()) + 1
@@ -165,10 +172,9 @@ def few_shot_study(
             chosen = sample_shots(pool, k, seed=seed + fold)
             index = torch.tensor(position[chosen["filename"]].tolist())
             train = TensorDataset(features[index], targets[index])
-            budget = max(steps, 5 * math.ceil(len(train) / 8))
             for arm in ARMS:
-                accuracy = train_arm(arm, body, train, val, n_classes, budget, seed)
-                rows.append({"arm": arm, "shots": k, "fold": fold, "accuracy": accuracy})
+                accuracy, steps = train_arm(arm, body, train, val, n_classes, seed, **until_flat)
+                rows.append({"arm": arm, "shots": k, "fold": fold, "accuracy": accuracy, "steps": steps})
     return pd.DataFrame(rows)
 
 
@@ -176,3 +182,32 @@ def summarise(study: pd.DataFrame) -> pd.DataFrame:
     """Mean and standard deviation of accuracy over folds, one row per number of shots."""
     table = study.groupby(["shots", "arm"])["accuracy"].agg(["mean", "std"]).unstack("arm")
     return table.reindex(columns=list(ARMS), level=1)
+
+
+def pretraining_gain(study: pd.DataFrame) -> pd.DataFrame:
+    """Per fold (rows) and number of shots (columns): the better pre-trained arm's accuracy minus scratch's.
+
+    "Better" is the arm with the higher mean over folds at that number of shots.
+    """
+    table = study.pivot_table(index=["shots", "fold"], columns="arm", values="accuracy")
+    best = table[["frozen", "fine-tune"]].groupby("shots").transform("mean").idxmax(axis=1)
+    gain = pd.Series([table.loc[i, arm] for i, arm in best.items()], index=table.index) - table["scratch"]
+    return gain.unstack("shots")
+
+
+def gain_trend(study: pd.DataFrame) -> str:
+    """One sentence on how the gain from pre-training changed from the fewest to the most shots,
+    judged fold by fold: a change counts only if it has the same sign on all folds but at most one."""
+    gain = pretraining_gain(study)
+    first, last = gain.columns[0], gain.columns[-1]
+    change = gain[last] - gain[first]
+    smaller, larger, n = int((change < -1e-9).sum()), int((change > 1e-9).sum()), len(change)
+    spread = f"{change.mean():+.2f} ± {change.std():.2f} over {n} folds" if n > 1 else f"{change.mean():+.2f}"
+    if n >= 3 and smaller >= n - 1:
+        verdict = "shrank"
+    elif n >= 3 and larger >= n - 1:
+        verdict = "grew"
+    else:
+        verdict = "did not change consistently"
+    return (f"From {first} to {last} clips per category the gain from pre-training {verdict}: "
+            f"{spread}; smaller on {smaller} of {n} folds, larger on {larger}.")

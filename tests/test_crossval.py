@@ -75,6 +75,20 @@ def test_learns_a_separable_task_and_repeats_exactly():
     assert first.accuracy == second.accuracy
 
 
+def test_one_cycle_schedule_is_used_when_asked(monkeypatch):
+    from course_utils import crossval
+
+    made = []
+    original = crossval.one_cycle
+    monkeypatch.setattr(crossval, "one_cycle", lambda *a: made.append(a[1:]) or original(*a))
+    result = cross_validate(lambda: nn.Linear(4, 2), _Items(FOLDS), _Items(FOLDS), FOLDS,
+                            epochs=20, lr=0.1, schedule=True, progress=False)
+    assert made == [(20, 4)] * 5  # 32 training items in batches of 8, for each fold
+    assert result.mean >= 0.95
+    cross_validate(lambda: nn.Linear(4, 2), _Items(FOLDS), _Items(FOLDS), FOLDS, epochs=1, progress=False)
+    assert len(made) == 5
+
+
 def test_rejects_datasets_that_do_not_match_the_folds():
     with pytest.raises(ValueError, match=r"val_items \(40\) and folds \(39\)"):
         cross_validate(lambda: nn.Linear(4, 2), _Items(FOLDS), _Items(FOLDS), FOLDS[:-1], progress=False)

@@ -133,3 +133,15 @@ def test_other_metadata_is_not_taken_for_the_standin(capsys):
     metadata = standin_metadata()
     metadata.loc[0, "filename"] = "1-100032-A-0.wav"
     assert not is_standin(metadata)
+
+
+def test_complete_categories_of_a_partial_copy(tmp_path):
+    from course_utils.data import complete_categories
+    from course_utils.synthetic import standin_metadata, write_standin
+
+    metadata = standin_metadata()
+    dog = metadata.loc[metadata["category"] == "dog", "filename"].tolist()
+    cow = metadata.loc[metadata["category"] == "cow", "filename"].tolist()
+    write_standin(tmp_path / "copy", filenames=dog + cow[:-1])  # one cow clip missing
+    assert complete_categories(str(tmp_path / "copy")) == ("dog",)
+    assert len(complete_categories("synthetic", cache_dir=tmp_path / "cache")) == 50  # generated on demand

@@ -4,6 +4,7 @@ from torch import nn
 
 from course_utils import models
 from course_utils.models import (
+    BatchNormCNN,
     FaultyWaveformLSTM,
     FramedLSTM,
     ImageNetInput,
@@ -186,3 +187,21 @@ def test_band_normalised_cnn_gives_class_scores():
 
     model = BandNormalised(SpectrogramCNN(4))
     assert model(torch.randn(2, 128, 157) - 40).shape == (2, 4)
+
+
+def test_batchnorm_cnn_is_small_and_indifferent_to_loudness():
+    model = BatchNormCNN(10)
+    assert count_parameters(model)[0] == 98_684
+    spec = torch.randn(4, 128, 157) * 10 - 40
+    model.train()
+    torch.manual_seed(0)  # the same dropout mask for both calls
+    scores = model(spec)
+    assert scores.shape == (4, 10)
+    torch.manual_seed(0)
+    louder = model(spec + 20)  # the input layer standardises with the batch's statistics
+    assert torch.allclose(scores, louder, atol=1e-4)
+
+
+def test_batchnorm_cnn_takes_clips_of_any_length():
+    model = BatchNormCNN(3).eval()
+    assert model(torch.randn(2, 128, 100)).shape == model(torch.randn(2, 128, 300)).shape == (2, 3)

@@ -9,6 +9,8 @@ from course_utils.training import (
     check_optimizer,
     evaluate,
     fit,
+    fit_until_flat,
+    one_cycle,
     pick_device,
     seed_everything,
     seeded_loader,
@@ -115,3 +117,47 @@ def test_history_frame_without_validation():
     history = History(train_loss=[1.0, 0.5], train_accuracy=[0.3, 0.6])
     assert list(history.as_frame().index) == [1, 2]
     assert "val_loss" not in history.as_frame()
+
+
+def test_fit_until_flat_stops_when_the_loss_levels_off():
+    seed_everything(0)
+    model = _toy_model()
+    loader = DataLoader(_toy_data(), batch_size=16, shuffle=True)
+    losses = fit_until_flat(model, loader, torch.optim.Adam(model.parameters(), lr=0.05),
+                            window=8, tolerance=0.01, max_steps=2000)
+    assert 16 <= len(losses) < 2000  # stopped by the rule, not by the cap
+    before, last = sum(losses[-16:-8]) / 8, sum(losses[-8:]) / 8
+    assert before - last < 0.01
+    earlier = [sum(losses[i - 16 : i - 8]) / 8 - sum(losses[i - 8 : i]) / 8 for i in range(16, len(losses))]
+    assert all(drop >= 0.01 for drop in earlier)  # and not a step before
+
+
+def test_fit_until_flat_respects_the_cap_and_spans_epochs():
+    seed_everything(0)
+    model = _toy_model()
+    loader = DataLoader(_toy_data(16), batch_size=8)  # two steps per epoch
+    losses = fit_until_flat(model, loader, torch.optim.SGD(model.parameters(), lr=1e-4),
+                            window=10, tolerance=1.0, max_steps=7)
+    assert len(losses) == 7
+
+
+def test_one_cycle_peaks_at_the_optimizers_rate_and_anneals():
+    model = nn.Linear(2, 2)
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+    scheduler = one_cycle(optimizer, epochs=2, steps_per_epoch=5)
+    rates = []
+    for _ in range(10):
+        rates.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        scheduler.step()
+    assert max(rates) == pytest.approx(0.01) and rates[0] < 0.001 and rates[-1] < 0.001
+    assert rates.index(max(rates)) == 2  # the third of 10 steps: 30% in, counting from step 0
+
+
+def test_fit_steps_a_scheduler_after_every_batch():
+    model = _toy_model()
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+    loader = DataLoader(_toy_data(32), batch_size=8)
+    scheduler = one_cycle(optimizer, epochs=3, steps_per_epoch=len(loader))
+    fit(model, loader, optimizer, 3, progress=False, scheduler=scheduler)
+    assert scheduler.last_epoch == 12

@@ -1,3 +1,4 @@
+import pandas as pd
 import pytest
 import torch
 from torch.utils.data import TensorDataset
@@ -8,6 +9,8 @@ from course_utils.data import select_categories
 from course_utils.transfer import (
     ARMS,
     few_shot_study,
+    gain_trend,
+    pretraining_gain,
     load_weights,
     pick_source_categories,
     sample_shots,
@@ -97,7 +100,7 @@ def test_frozen_arm_changes_only_the_head(monkeypatch):
 
     monkeypatch.setattr(transfer, "_target_model", spy)
     x, y = _toy(16)
-    train_arm("frozen", body, TensorDataset(x, y), TensorDataset(x, y), 2, steps=4)
+    train_arm("frozen", body, TensorDataset(x, y), TensorDataset(x, y), 2, max_steps=4)
     after = seen["model"].features.state_dict()
     assert all(torch.equal(before[k], after[k]) for k in before)
     assert all(torch.equal(before[k], v) for k, v in body.state_dict().items())
@@ -105,7 +108,7 @@ def test_frozen_arm_changes_only_the_head(monkeypatch):
 
 def test_unknown_arm_is_refused():
     with pytest.raises(ValueError, match="arm must be one of"):
-        train_arm("zero-shot", None, None, None, 2, steps=1)
+        train_arm("zero-shot", None, None, None, 2, max_steps=1)
 
 
 @pytest.mark.slow
@@ -114,8 +117,9 @@ def test_few_shot_study_covers_every_arm_shot_and_fold():
     x, y = _toy(len(metadata))
     y = torch.tensor([0 if c == "dog" else 1 for c in metadata["category"]])
     x[y == 1, :20] += 30
-    study = few_shot_study(metadata, x, y, SpectrogramCNN(2).features, shots=(1, 2), folds=(1, 2), steps=2)
+    study = few_shot_study(metadata, x, y, SpectrogramCNN(2).features, shots=(1, 2), folds=(1, 2), max_steps=3)
     assert len(study) == 3 * 2 * 2 and set(study["arm"]) == set(ARMS)
+    assert study["steps"].between(1, 3).all()
     table = summarise(study)
     assert list(table.index) == [1, 2] and table.shape == (2, 6)
 
@@ -134,3 +138,41 @@ def test_pretraining_is_cached_on_disk(tmp_path, monkeypatch):
     (tmp_path / "source.pt").write_bytes(b"corrupt")
     transfer.cached_pretrain(x, y, tmp_path / "source.pt", epochs=1)
     assert len(calls) == 2  # a corrupt file is replaced, never trusted
+
+
+def _study(accuracy):
+    """A study table from {(arm, shots): [accuracy of fold 1, fold 2, ...]}."""
+    return pd.DataFrame([{"arm": arm, "shots": shots, "fold": fold, "accuracy": value}
+                         for (arm, shots), values in accuracy.items() for fold, value in enumerate(values, 1)])
+
+
+def test_gain_is_the_better_pretrained_arm_minus_scratch_per_fold():
+    study = _study({("scratch", 2): [0.3, 0.4, 0.5], ("frozen", 2): [0.6, 0.6, 0.6], ("fine-tune", 2): [0.9, 0.1, 0.5],
+                    ("scratch", 8): [0.5, 0.5, 0.5], ("frozen", 8): [0.4, 0.4, 0.4], ("fine-tune", 8): [0.7, 0.8, 0.6]})
+    gain = pretraining_gain(study)
+    assert gain[2].round(6).tolist() == [0.3, 0.2, 0.1]  # frozen: mean 0.6 beats fine-tune's 0.5
+    assert gain[8].round(6).tolist() == [0.2, 0.3, 0.1]
+
+
+@pytest.mark.parametrize("late, verdict", [
+    ([0.1, 0.1, 0.0, 0.05], "shrank"),           # smaller on all four folds
+    ([0.1, 0.1, 0.0, 0.35], "shrank"),           # on all but one
+    ([0.1, 0.5, 0.0, 0.35], "did not change consistently"),
+    ([0.3, 0.5, 0.4, 0.35], "grew"),
+])
+def test_gain_trend_calls_a_change_only_when_the_folds_agree(late, verdict):
+    early = [0.2, 0.2, 0.1, 0.3]
+    study = _study({("scratch", 2): [0.5] * 4, ("frozen", 2): [0.5 + g for g in early], ("fine-tune", 2): [0.0] * 4,
+                    ("scratch", 8): [0.5] * 4, ("frozen", 8): [0.5 + g for g in late], ("fine-tune", 8): [0.0] * 4})
+    sentence = gain_trend(study)
+    assert f"pre-training {verdict}:" in sentence and sentence.startswith("From 2 to 8 clips per category")
+
+
+def test_source_can_be_limited_to_the_categories_a_copy_holds():
+    held = ["dog", "rooster", "crackling_fire", "crying_baby", "sneezing", "clock_tick", "cow", "vacuum_cleaner",
+            "rain", "sea_waves", "helicopter", "chainsaw"]
+    source = pick_source_categories(["rain", "sea_waves", "helicopter", "chainsaw"], among=held)
+    assert source == ("dog", "rooster", "crackling_fire", "crying_baby", "sneezing", "clock_tick", "cow",
+                      "vacuum_cleaner")  # pig, the next in ESC-50's order, is skipped
+    with pytest.raises(ValueError, match="only 2 categories .* among the 12 categories this data source holds"):
+        pick_source_categories(list(ESC10_CATEGORIES), among=held)
