@@ -48,6 +48,15 @@ class Faults:
     redirect: bool = False  # every path answers 302 to the same path under /moved
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that hangs up (a cancelled download) is normal; report anything else."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class LocalServer:
     """A running server: `url` is its base address, `requests` counts requests per base name."""
 
@@ -57,8 +66,7 @@ class LocalServer:
         self.faults = faults
         self.requests: Counter[str] = Counter()
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer((host, port), _handler_for(self))
-        self._httpd.daemon_threads = True
+        self._httpd = _Server((host, port), _handler_for(self))
         self.url = f"http://{host}:{self._httpd.server_address[1]}"
 
     def count(self, name: str) -> int:

@@ -26,7 +26,8 @@ from torch.utils.data import TensorDataset
 from .constants import (ESC10_CATEGORIES, ESC50_CATEGORIES, FMAX, FOLDS, HOP_LENGTH, N_FFT, N_MELS,
                         SAMPLE_RATE, TOP_DB)
 from .models import SpectrogramCNN
-from .sources import Source
+from .data import ChapterData, DownloadError, complete_categories, load_metadata, prepare_data
+from .sources import Source, resolve_source
 from .training import evaluate, fit, fit_until_flat, seed_everything, seeded_loader
 
 ARMS = ("scratch", "frozen", "fine-tune")
@@ -49,6 +50,29 @@ def pick_source_categories(targets: Sequence[str], n: int = 8, minimum: int = 4,
         raise ValueError(f"only {len(chosen)} categories are left outside the {len(targets)} targets{where} "
                          f"({', '.join(chosen) or 'none'}); pre-training needs at least {minimum}")
     return chosen
+
+
+def prepare_source_data(targets: Sequence[str], n: int = 8, minimum: int = 4, **prepare_options) -> ChapterData:
+    """prepare_data() for pick_source_categories(targets): a category whose clips the data source
+    cannot give (a partial copy, a mirror missing files) is replaced by the next one, and named."""
+    source = resolve_source(prepare_options.pop("source", None))
+    cache_dir = prepare_options.get("cache_dir")
+    metadata = load_metadata(source, cache_dir)
+    usable, left_out = list(complete_categories(source, cache_dir)), []
+    while True:
+        categories = pick_source_categories(targets, n, minimum, among=usable)
+        try:
+            data = prepare_data(list(categories), source=source, **prepare_options)
+            break
+        except DownloadError as error:
+            lacking = sorted(set(metadata.loc[metadata["filename"].isin(error.failures), "category"]))
+            if not lacking:
+                raise
+            left_out += lacking
+            usable = [c for c in usable if c not in lacking]
+    if left_out:
+        print(f"source categories left out, {source} lacks some of their clips: {', '.join(left_out)}")
+    return data
 
 
 def source_model_file(folder: str | os.PathLike, source: Source, categories: Sequence[str],

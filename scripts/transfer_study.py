@@ -25,9 +25,9 @@ import torch
 from course_utils.audio import mel_spectrogram_db
 from course_utils.cache import write_text_atomically
 from course_utils.constants import DEFAULT_CATEGORIES
-from course_utils.data import complete_categories, load_metadata, prepare_data, select_categories
+from course_utils.data import load_metadata, prepare_data, select_categories
 from course_utils.datasets import WavDataset
-from course_utils.transfer import (ARMS, few_shot_study, gain_trend, pick_source_categories, pretrain,
+from course_utils.transfer import (ARMS, few_shot_study, gain_trend, prepare_source_data, pretrain,
                                    spectrogram_table, summarise)
 
 
@@ -43,10 +43,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="also write the tables to this Markdown file")
     args = parser.parse_args()
     start = time.perf_counter()
-    source_categories = pick_source_categories(args.categories, minimum=args.min_source_categories,
-                                               among=complete_categories(args.source))
     with tempfile.TemporaryDirectory() as cache:
-        source_data = prepare_data(list(source_categories), source=args.source, cache_dir=cache, progress=False)
+        source_data = prepare_source_data(args.categories, minimum=args.min_source_categories,
+                                          source=args.source, cache_dir=cache, progress=False)
+        source_categories = source_data.categories
         source_all = select_categories(load_metadata(source_data.source, cache), source_categories)
         body_features, body_targets = spectrogram_table(
             WavDataset(source_all, source_data.audio_dir, source_categories, mel_spectrogram_db))

@@ -32,3 +32,14 @@ def test_faults_are_applied_per_file(tmp_path):
         assert page.status_code == 200 and page.headers["Content-Type"] == "text/html"
         server.faults = Faults()
         assert requests.get(server.url + "/a.wav", timeout=5).content == b"RIFF"
+
+
+def test_a_client_hanging_up_is_not_reported_but_other_errors_are(tmp_path, capsys):
+    with serve_directory(tmp_path) as server:
+        for error in (ConnectionResetError(104, "Connection reset by peer"), ValueError("a real bug")):
+            try:
+                raise error
+            except Exception:
+                server._httpd.handle_error(None, ("127.0.0.1", 1))
+    stderr = capsys.readouterr().err
+    assert "ValueError: a real bug" in stderr and "ConnectionResetError" not in stderr

@@ -176,3 +176,23 @@ def test_source_can_be_limited_to_the_categories_a_copy_holds():
                       "vacuum_cleaner")  # pig, the next in ESC-50's order, is skipped
     with pytest.raises(ValueError, match="only 2 categories .* among the 12 categories this data source holds"):
         pick_source_categories(list(ESC10_CATEGORIES), among=held)
+
+
+@pytest.mark.slow
+def test_source_categories_the_source_cannot_give_are_replaced(tmp_path, capsys):
+    from course_utils.server import serve_directory
+    from course_utils.synthetic import write_standin
+    from course_utils.transfer import prepare_source_data
+
+    metadata = standin_metadata()
+    held = metadata[metadata["category"].isin(["rooster", "rain", "sea_waves"])]["filename"].tolist()
+    held.remove(metadata.loc[metadata["category"] == "rain", "filename"].iloc[0])  # rain lacks one clip
+    write_standin(tmp_path / "partial", filenames=held)
+    with serve_directory(tmp_path / "partial") as server:
+        data = prepare_source_data(["dog", "cow"], n=2, minimum=2, source=server.url,
+                                   cache_dir=tmp_path / "cache", progress=False, retries=0)
+    assert data.categories == ("rooster", "sea_waves")
+    assert capsys.readouterr().out.endswith("lacks some of their clips: rain\n")
+    with serve_directory(tmp_path / "partial") as server, pytest.raises(ValueError, match="only 1 categories"):
+        prepare_source_data(["dog", "cow", "sea_waves"], n=2, minimum=2, source=server.url,
+                            cache_dir=tmp_path / "cache2", progress=False, retries=0)
