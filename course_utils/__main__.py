@@ -1,8 +1,9 @@
-"""Command line: `python -m course_utils doctor`, `python -m course_utils serve ...`."""
+"""Command line: `python -m course_utils doctor`, `... serve ...`, `... grade ...`."""
 
 import sys
 
-USAGE = "usage: python -m course_utils {doctor | serve [--standin | --root FOLDER] [--port N]}"
+USAGE = ("usage: python -m course_utils {doctor | serve [--standin | --root FOLDER] [--port N]"
+         " | grade SUBMISSION_OR_FOLDER... [--csv FILE] [--feedback DIR]}")
 
 
 def main() -> int:
@@ -16,6 +17,10 @@ def main() -> int:
 
         serve(rest)
         return 0
+    if command == "grade":
+        from .grade import main as grade
+
+        return grade(rest)
     print(USAGE, file=sys.stderr)
     return 2
 

@@ -1,8 +1,9 @@
 """Checks for the notebooks' exercises.
 
 Each check calls the learner's function on small inputs, compares the result with the
-course's tested helpers, and either raises AssertionError with a hint or prints one line:
-"Exercise N.M: correct."
+course's tested helpers, and either raises WrongAnswer with a hint or prints one line:
+"Exercise N.M: correct." Any other exception comes from the learner's code; the grader
+(course_utils.grader) tells the two apart by that class.
 """
 
 from __future__ import annotations
@@ -23,13 +24,17 @@ from .server import Faults, serve_directory
 from .synthetic import standin_metadata, write_standin
 
 
+class WrongAnswer(AssertionError):
+    """The learner's code ran, but its result is not what the exercise asks for."""
+
+
 def _passed(exercise: str) -> None:
     print(f"Exercise {exercise}: correct.")
 
 
 def _expect(condition: bool, hint: str) -> None:
     if not condition:
-        raise AssertionError(hint)
+        raise WrongAnswer(hint)
 
 
 def check_split(train_val_split: Callable) -> None:
@@ -67,7 +72,7 @@ def check_download(download_file: Callable) -> None:
             except Exception:  # noqa: BLE001  (any exception is the right reaction)
                 pass
             else:
-                raise AssertionError("A 404 answer must raise an error (hint: response.raise_for_status()).")
+                raise WrongAnswer("A 404 answer must raise an error (hint: response.raise_for_status()).")
             _expect(not bad.exists(), "After a failed download no file may be left at `destination`.")
     _passed("1.2")
 

@@ -204,6 +204,20 @@ def serve_in_subprocess(root: str | os.PathLike, standin: bool = False, port: in
         child.wait(timeout=10)
 
 
+@contextmanager
+def serve_course_data(data: str | None, standin_root: str | os.PathLike, port: int = 0) -> Iterator[str]:
+    """COURSE_DATA as notebooks run here should see it: the stand-in (when `data` is unset or
+    "synthetic") or a local ESC-50 folder, served on 127.0.0.1; anything else passed on as it is."""
+    if data and Path(data).is_dir():
+        with serve_in_subprocess(Path(data).resolve(), port=port) as url:
+            yield url
+    elif data in (None, "", "synthetic"):
+        with serve_in_subprocess(standin_root, standin=True, port=port) as url:
+            yield url
+    else:
+        yield data
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as probe:

@@ -5,6 +5,11 @@ notebooks/ is the same notebook with every block between `### BEGIN SOLUTION` an
 `### END SOLUTION` replaced by `raise NotImplementedError("Exercise N.M")`, and all outputs
 cleared except the expected line of each check cell (`# NBVAL_CHECK_OUTPUT`).
 
+Both copies carry the lesson's name in their metadata, and each exercise's answer and check
+cells carry the exercise's id, so that the grader (course_utils.grader) finds them wherever a
+learner moved them. The pristine check cells go into the package, course_utils/exercises.json,
+from which the grader restores them.
+
     python scripts/build_notebooks.py           # write
     python scripts/build_notebooks.py --check   # exit 1 if anything is out of date
 """
@@ -12,7 +17,9 @@ cleared except the expected line of each check cell (`# NBVAL_CHECK_OUTPUT`).
 from __future__ import annotations
 
 import argparse
+import ast
 import copy
+import json
 import re
 import sys
 import tomllib
@@ -26,6 +33,8 @@ STUDENTS = REPO / "notebooks"
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
 EXERCISE_HEADING = re.compile(r"^## Exercise (\d+\.\d+)", re.MULTILINE)
+CATALOGUE = REPO / "course_utils" / "exercises.json"
+KEY = "course"  # the metadata key, as in course_utils.exercises
 
 
 def repository() -> tuple[str, str]:
@@ -79,6 +88,49 @@ def clean_outputs(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return notebook
 
 
+def stamp_exercises(notebook: nbformat.NotebookNode, lesson: str) -> nbformat.NotebookNode:
+    """Name the lesson in the notebook's metadata, and each exercise in its answer and check cells'."""
+    notebook = copy.deepcopy(notebook)
+    notebook.metadata[KEY] = {"lesson": lesson}
+    exercise, seen = None, []
+    for cell in notebook.cells:
+        cell.metadata.pop(KEY, None)
+        if cell.cell_type == "markdown":
+            headings = EXERCISE_HEADING.findall(cell.source)
+            exercise = headings[-1] if headings else exercise
+            continue
+        part = "answer" if BEGIN in cell.source else "check" if cell.source.startswith(CHECK_MARK) else None
+        if part is None:
+            continue
+        if exercise is None:
+            raise ValueError(f"{lesson}: an exercise's {part} cell comes before any '## Exercise N.M' heading")
+        cell.metadata[KEY] = {"exercise": exercise, "part": part}
+        seen.append((exercise, part))
+    for exercise in dict.fromkeys(e for e, _ in seen):
+        parts = [p for e, p in seen if e == exercise]
+        if parts != ["answer", "check"]:
+            raise ValueError(f"{lesson}: exercise {exercise} should have one answer cell, then one check "
+                             f"cell; it has {parts}")
+    return notebook
+
+
+def catalogue_entry(solution: nbformat.NotebookNode) -> dict:
+    """The lesson's title and, per exercise, its pristine check cell and the names its answer defines."""
+    cells = {(c.metadata[KEY]["exercise"], c.metadata[KEY]["part"]): c
+             for c in solution.cells if KEY in c.metadata}
+    exercises = []
+    for exercise in dict.fromkeys(e for e, _ in cells):
+        check = cells[exercise, "check"]
+        expected = "".join(o.get("text", "") for o in check.outputs if o.output_type == "stream")
+        if expected != f"Exercise {exercise}: correct.\n":
+            raise ValueError(f"exercise {exercise}: the check cell's stored output is {expected!r}")
+        answer = ast.parse(cells[exercise, "answer"].source)
+        defines = [n.name for n in answer.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
+        exercises.append({"id": exercise, "check": check.source, "expected": expected, "defines": defines})
+    title = next(c.source.splitlines()[0].lstrip("# ") for c in solution.cells if c.cell_type == "markdown")
+    return {"title": title, "exercises": exercises}
+
+
 def student_copy(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """The learner's version of a solution notebook."""
     notebook = copy.deepcopy(solution)
@@ -104,7 +156,7 @@ def _write_if_changed(path: Path, notebook: nbformat.NotebookNode, check: bool) 
 
 
 def _write_text_if_changed(path: Path, text: str, check: bool) -> bool:
-    if path.read_text() == text:
+    if path.exists() and path.read_text() == text:
         return False
     if not check:
         path.write_text(text)
@@ -116,15 +168,18 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if out of date")
     args = parser.parse_args()
     url, branch = repository()
-    stale = []
+    stale, catalogue = [], {}
     for path in sorted(SOLUTIONS.glob("[0-9][0-9]_*.ipynb")):
         solution = nbformat.reads(stamp(path.read_text(), url, branch), as_version=4)
-        solution = clean_outputs(solution)
+        solution = stamp_exercises(clean_outputs(solution), path.stem)
+        catalogue[path.stem] = catalogue_entry(solution)
         if _write_if_changed(path, solution, args.check):
             stale.append(path)
         target = STUDENTS / path.name
         if _write_if_changed(target, student_copy(solution), args.check):
             stale.append(target)
+    if _write_text_if_changed(CATALOGUE, json.dumps(catalogue, indent=1, ensure_ascii=False) + "\n", args.check):
+        stale.append(CATALOGUE)
     readme = REPO / "README.md"
     if _write_text_if_changed(readme, stamp(readme.read_text(), url, branch), args.check):
         stale.append(readme)

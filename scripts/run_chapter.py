@@ -38,14 +38,11 @@ PORT = 8765  # fixed, so that the cache (one folder per source URL) is reused fr
 
 def _serve(data: str | None):
     """Serve the stand-in, or the ESC-50 folder named by COURSE_DATA, from a child process."""
-    from course_utils.server import serve_in_subprocess
+    from course_utils.server import serve_course_data
 
-    port = PORT if _port_free(PORT) else 0
-    if data and Path(data).is_dir():
-        return serve_in_subprocess(Path(data).resolve(), port=port)
-    if data in (None, "", "synthetic"):
-        return serve_in_subprocess(ARTIFACTS / "served-standin", standin=True, port=port)
-    sys.exit(f"run_chapter: COURSE_DATA must be unset, 'synthetic' or a folder, not {data!r}")
+    if not (data in (None, "", "synthetic") or Path(data).is_dir()):
+        sys.exit(f"run_chapter: COURSE_DATA must be unset, 'synthetic' or a folder, not {data!r}")
+    return serve_course_data(data, ARTIFACTS / "served-standin", port=PORT if _port_free(PORT) else 0)
 
 
 def _port_free(port: int) -> bool:

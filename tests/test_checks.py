@@ -77,7 +77,7 @@ def test_check_accepts_right_and_rejects_wrong(name, capsys):
     check, right, wrong = CASES[name]
     check(right)
     assert re.fullmatch(r"Exercise \d\.\d: correct\.\n", capsys.readouterr().out)
-    with pytest.raises(AssertionError):
+    with pytest.raises(checks.WrongAnswer):
         check(wrong)
 
 
@@ -94,5 +94,5 @@ def test_check_getitem(tmp_path, capsys):
 
     checks.check_getitem(Right, data.val, data.audio_dir, data.categories)
     assert capsys.readouterr().out.endswith("Exercise 3.1: correct.\n")
-    with pytest.raises(AssertionError, match="position in `categories`"):
+    with pytest.raises(checks.WrongAnswer, match="position in `categories`"):
         checks.check_getitem(WrongTarget, data.val, data.audio_dir, data.categories)

@@ -24,9 +24,10 @@ def _pip_lines(lines):
     return [line.strip() for line in lines if line.strip() and not line.strip().startswith(("#", "-", "."))]
 
 
-def _runtime_and_lab() -> set[str]:
+def _what_learners_install() -> set[str]:
     project = _pyproject()
-    return {_name(r) for r in project["dependencies"] + project["optional-dependencies"]["lab"]}
+    extras = project["optional-dependencies"]
+    return {_name(r) for r in project["dependencies"] + extras["lab"] + extras["grade"]}
 
 
 def _colab_versions() -> dict[str, Version]:
@@ -64,14 +65,14 @@ def test_colab_set_keeps_colab_jupyter_stack():
 def test_environment_yml_matches_pyproject():
     environment = yaml.safe_load((REPO / "environment.yml").read_text())
     pip_section = next(item["pip"] for item in environment["dependencies"] if isinstance(item, dict))
-    assert {_name(r) for r in _pip_lines(pip_section)} == _runtime_and_lab()
+    assert {_name(r) for r in _pip_lines(pip_section)} == _what_learners_install()
     assert any(re.fullmatch(r"python=3\.\d+", str(d)) for d in environment["dependencies"])
     assert "-e ." in pip_section
 
 
 def test_binder_matches_pyproject():
     requirements = (REPO / "binder" / "requirements.txt").read_text().splitlines()
-    assert {_name(r) for r in _pip_lines(requirements)} == _runtime_and_lab()
+    assert {_name(r) for r in _pip_lines(requirements)} == _what_learners_install()
     assert "download.pytorch.org/whl/cpu" in (REPO / "binder" / "requirements.txt").read_text()
     assert re.fullmatch(r"python-3\.\d+\s*", (REPO / "binder" / "runtime.txt").read_text())
     assert "pip install --no-deps -e ." in (REPO / "binder" / "postBuild").read_text()

@@ -1,0 +1,231 @@
+"""Grade learners' notebooks: `python -m course_utils grade SUBMISSION_OR_FOLDER...`.
+
+Each submission is read, its check cells are replaced by the course's (course_utils.exercises),
+and it runs under nbval in a process of its own, with a fresh kernel, a temporary working
+folder and HOME, and time limits; course_utils.nbval_recorder notes what each cell did. Every
+exercise then gets one result: correct, wrong (with the check's hint), error (in the learner's
+code), not attempted (the stub still raises), or not reached (the kernel died or the time ran out
+before its check). Grading runs the submitted code: run untrusted submissions in a container.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from .exercises import Lesson, NotALesson, find_lesson, identify_lesson, restore_checks
+
+RESULTS = ("correct", "wrong", "error", "not attempted", "not reached")
+# Settings that would let the grader's own configuration (or another submission's) leak in.
+PRIVATE_SETTINGS = ("IPYTHONDIR", "MPLCONFIGDIR", "PYTHONSTARTUP", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR",
+                    "JUPYTER_RUNTIME_DIR", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME",
+                    "XDG_RUNTIME_DIR", "TORCH_HOME")
+
+
+@dataclass(frozen=True)
+class Limits:
+    submission_seconds: float = 600.0
+    cell_seconds: float = 300.0
+    threads: int = 1  # for PyTorch and NumPy in each kernel
+
+
+@dataclass
+class ExerciseResult:
+    exercise: str
+    result: str  # one of RESULTS
+    detail: str = ""
+
+
+@dataclass
+class Graded:
+    submission: Path
+    lesson: Lesson | None = None
+    results: list[ExerciseResult] = field(default_factory=list)
+    problem: str = ""  # why the submission could not be graded at all
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def score(self) -> int:
+        return sum(r.result == "correct" for r in self.results)
+
+
+def find_submissions(paths: list[Path]) -> list[Path]:
+    """The notebooks named, and those in the folders named (checkpoints left out), in order."""
+    found = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+        else:
+            found.append(path)
+    return list(dict.fromkeys(found))
+
+
+def read_submission(path: Path) -> nbformat.NotebookNode:
+    """The notebook in `path`; ValueError with a reason a learner understands if it is none."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ValueError(f"cannot read the file ({error})") from None
+    if not text.strip():
+        raise ValueError("the file is empty")
+    try:
+        notebook = nbformat.reads(text, as_version=4)
+    except Exception as error:  # noqa: BLE001  (nbformat raises many kinds for a broken file)
+        raise ValueError(f"not a notebook ({type(error).__name__}: {str(error).splitlines()[0][:200]})") from None
+    if not isinstance(notebook.get("cells"), list):
+        raise ValueError("not a notebook (no list of cells)")
+    return notebook
+
+
+def _environment(folder: Path, record: Path, data: str | None, limits: Limits) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in PRIVATE_SETTINGS and not k.startswith("COURSE_")}
+    for name in ("home", "tmp", "cache"):
+        (folder / name).mkdir()
+    threads = str(limits.threads)
+    env.update(HOME=str(folder / "home"), TMPDIR=str(folder / "tmp"), COURSE_DATA_DIR=str(folder / "cache"),
+               COURSE_GRADE_RECORD=str(record), OMP_NUM_THREADS=threads, MKL_NUM_THREADS=threads,
+               PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYDEVD_DISABLE_FILE_VALIDATION="1", MPLBACKEND="agg")
+    if data:
+        env["COURSE_DATA"] = data
+    return env
+
+
+def _run(notebook: nbformat.NotebookNode, lesson: Lesson, data: str | None, limits: Limits) -> tuple[list[dict], str]:
+    """Run the notebook under nbval in a fresh process; (the recorder's events, why it ended early or "")."""
+    with tempfile.TemporaryDirectory(prefix="course-grade-") as temporary:
+        folder = Path(temporary)
+        work, record, log = folder / "work", folder / "record.jsonl", folder / "pytest.log"
+        work.mkdir()
+        nbformat.write(notebook, work / f"{lesson.name}.ipynb")
+        (folder / "pytest.ini").write_text("[pytest]\n")
+        command = [sys.executable, "-m", "pytest", "-p", "nbval.plugin", "-p", "course_utils.nbval_recorder",
+                   "-p", "no:cacheprovider", "-c", str(folder / "pytest.ini"), "--rootdir", str(work), "-q",
+                   "--nbval-lax", "--nbval-current-env", f"--nbval-cell-timeout={limits.cell_seconds:g}",
+                   f"{lesson.name}.ipynb"]
+        env = _environment(folder, record, data, limits)
+        with open(log, "wb") as output:
+            process = subprocess.Popen(command, cwd=work, env=env, stdout=output, stderr=subprocess.STDOUT,
+                                       stdin=subprocess.DEVNULL, start_new_session=True)
+            try:
+                code = process.wait(timeout=limits.submission_seconds)
+                ended = "" if code in (0, 1) else f"pytest stopped with exit code {code}: {_tail(log)}"
+            except subprocess.TimeoutExpired:
+                ended = f"the time limit of {limits.submission_seconds:g} s per submission ran out"
+            finally:
+                _kill(process)
+        events = [json.loads(line) for line in record.read_text().splitlines()] if record.exists() else []
+        return events, ended
+
+
+def _kill(process: subprocess.Popen) -> None:
+    """End pytest and everything in its session; the kernel, in a session of its own, exits when
+    its parent does (ipykernel watches its parent process)."""
+    if process.poll() is None:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait()
+
+
+def _tail(log: Path, lines: int = 3) -> str:
+    return " | ".join(log.read_text(errors="replace").strip().splitlines()[-lines:])
+
+
+def classify(lesson: Lesson, events: list[dict], ended: str = "", unanswered: frozenset[str] = frozenset(),
+             cell_seconds: float = 300.0) -> tuple[list[ExerciseResult], list[str]]:
+    """One result per exercise from the recorder's events, and notes on the run."""
+    ends = {(e["tag"][0], e["tag"][1]): e for e in events if e["event"] == "end" and e.get("tag")}
+    starts = {e["cell"]: e for e in events if e["event"] == "start"}
+    died = next((e["cell"] for e in events if e["event"] == "kernel died"), None)
+    notes, stopped = [], ended
+    if died is not None:
+        stopped = f"the kernel died in the cell {starts[died]['line']!r}"
+    for event in events:
+        if event["event"] == "end" and event["failure"] == "timeout" and not event.get("tag"):
+            line = starts.get(event["cell"], {}).get("line", "")
+            notes.append(f"the cell {line!r} ran past {cell_seconds:g} s and was interrupted")
+    if ended and events and events[-1]["event"] == "start":
+        stopped = f"{ended}, in the cell {events[-1]['line']!r}"
+    results = []
+    for exercise in lesson.exercises:
+        check = ends.get((exercise.id, "check"))
+        answer = ends.get((exercise.id, "answer"))
+        check_start = next((c for c, e in starts.items() if e.get("tag") == [exercise.id, "check"]), None)
+        if check is None and died is not None and died == check_start:
+            results.append(ExerciseResult(exercise.id, "error", "the kernel died during the check "
+                                          "(os._exit, a crash, or too little memory)"))
+        elif check is None or check["failure"] == "kernel dead":
+            results.append(ExerciseResult(exercise.id, "not reached", stopped or "its check did not run"))
+        else:
+            results.append(_judge(exercise, check, answer, exercise.id in unanswered, cell_seconds))
+    if stopped:
+        notes.append(stopped)
+    return results, notes
+
+
+def _judge(exercise, check: dict, answer: dict | None, unanswered: bool, cell_seconds: float) -> ExerciseResult:
+    error = check["error"]
+    if check["failure"] == "timeout":
+        return ExerciseResult(exercise.id, "error", f"the check ran past {cell_seconds:g} s (an endless loop?)")
+    if error is None:
+        printed = check["stdout"].strip().splitlines()
+        if printed and printed[-1] == exercise.expected.strip():
+            return ExerciseResult(exercise.id, "correct")
+        return ExerciseResult(exercise.id, "error", "the check ran but did not print its verdict")
+    name, value = error["ename"], error["evalue"]
+    if name == "WrongAnswer":
+        return ExerciseResult(exercise.id, "wrong", value)
+    if name == "NotImplementedError" and value == f"Exercise {exercise.id}":
+        return ExerciseResult(exercise.id, "not attempted", "the exercise's stub still raises NotImplementedError")
+    if name == "NameError" and unanswered:
+        return ExerciseResult(exercise.id, "not attempted", f"its answer cell is missing ({value})")
+    detail = f"{name}: {value}"
+    if answer and answer["error"] and name == "NameError":
+        detail += f" (the answer cell itself raised {answer['error']['ename']}: {answer['error']['evalue']})"
+    return ExerciseResult(exercise.id, "error", detail)
+
+
+def grade_submission(path: Path, data: str | None, limits: Limits, expected: Lesson | None = None) -> Graded:
+    """Grade one notebook; whatever is wrong with it becomes part of the result, never an exception."""
+    start = time.perf_counter()
+    graded = Graded(path)
+    try:
+        notebook = read_submission(path)
+        lesson = identify_lesson(notebook, path.name)
+        if expected and lesson != expected:
+            raise NotALesson(f"it is lesson {lesson.name}, not {expected.name}")
+    except (ValueError, NotALesson) as reason:
+        graded.problem = str(reason)
+        return graded
+    graded.lesson = lesson
+    restored = restore_checks(notebook, lesson)
+    events, ended = _run(restored.notebook, lesson, data, limits)
+    graded.results, notes = classify(lesson, events, ended, frozenset(restored.unanswered), limits.cell_seconds)
+    graded.notes = restored.notes + notes
+    graded.seconds = time.perf_counter() - start
+    return graded
+
+
+def grade_all(paths: list[Path], data: str | None, limits: Limits, jobs: int = 1,
+              expected: Lesson | None = None, progress: bool = True) -> list[Graded]:
+    """Grade every submission, `jobs` at a time, in the order given."""
+    from tqdm.auto import tqdm
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {pool.submit(grade_submission, p, data, limits, expected): p for p in paths}
+        with tqdm(total=len(paths), desc="grading", unit="notebook", disable=not progress) as bar:
+            for _ in as_completed(futures):
+                bar.update()
+        return [future.result() for future in futures]
