@@ -1,0 +1,212 @@
+"""The grader: results read from the recorder's events, and real learner copies graded end to end."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from course_utils import grader
+from course_utils.exercises import lessons
+from course_utils.grader import Limits, classify, find_submissions, grade_all, grade_submission, read_submission
+from course_utils.server import serve_course_data
+
+LESSON = lessons()["01_data"]
+
+
+def _start(cell, tag=None, line="x = 1"):
+    return {"event": "start", "cell": cell, "tag": tag, "line": line}
+
+
+def _end(cell, tag=None, error=None, failure=None, stdout=""):
+    return {"event": "end", "cell": cell, "tag": tag, "error": error, "failure": failure, "stdout": stdout}
+
+
+def _check(cell, exercise, **outcome):
+    return [_start(cell, [exercise, "check"]), _end(cell, [exercise, "check"], **outcome)]
+
+
+def _results(events, **options):
+    results, notes = classify(LESSON, events, **options)
+    return [(r.result, r.detail) for r in results], notes
+
+
+def test_each_kind_of_result_from_the_check_cells():
+    events = (_check(1, "1.1", stdout="debugging\nExercise 1.1: correct.\n")
+              + _check(2, "1.2", error={"ename": "WrongAnswer", "evalue": "A 404 answer must raise an error."}))
+    assert _results(events)[0] == [("correct", ""), ("wrong", "A 404 answer must raise an error.")]
+    events = (_check(1, "1.1", error={"ename": "NotImplementedError", "evalue": "Exercise 1.1"})
+              + _check(2, "1.2", error={"ename": "KeyError", "evalue": "'categry'"}))
+    assert _results(events)[0] == [("not attempted", "the exercise's stub still raises NotImplementedError"),
+                                   ("error", "KeyError: 'categry'")]
+
+
+def test_a_stub_message_of_another_exercise_is_an_error_not_a_skip():
+    events = _check(1, "1.1", error={"ename": "NotImplementedError", "evalue": "Exercise 1.2"})
+    assert _results(events)[0][0] == ("error", "NotImplementedError: Exercise 1.2")
+
+
+def test_a_check_that_prints_no_verdict_is_no_success():
+    assert _results(_check(1, "1.1", stdout="Exercise 1.1: correct.\nmore\n"))[0][0][0] == "error"
+
+
+def test_a_missing_answer_is_not_attempted_and_a_broken_one_is_named():
+    name_error = {"ename": "NameError", "evalue": "name 'train_val_split' is not defined"}
+    assert _results(_check(1, "1.1", error=name_error), unanswered=frozenset({"1.1"}))[0][0][0] == "not attempted"
+    events = [_start(0, ["1.1", "answer"]), _end(0, ["1.1", "answer"], error={"ename": "SyntaxError",
+                                                                             "evalue": "invalid syntax"})]
+    detail = _results(events + _check(1, "1.1", error=name_error))[0][0][1]
+    assert detail.endswith("(the answer cell itself raised SyntaxError: invalid syntax)")
+
+
+def test_after_a_kernel_death_the_rest_is_not_reached():
+    events = _check(1, "1.1", stdout="Exercise 1.1: correct.\n") + [
+        _start(2, line="import os / os._exit(1)"), {"event": "kernel died", "cell": 2}]
+    results, notes = _results(events)
+    assert results == [("correct", ""), ("not reached", "the kernel died in the cell 'import os / os._exit(1)'")]
+    assert notes == ["the kernel died in the cell 'import os / os._exit(1)'"]
+
+
+def test_a_kernel_death_inside_a_check_is_the_learners_error():
+    events = [_start(1, ["1.1", "check"]), {"event": "kernel died", "cell": 1}]
+    results, _ = _results(events)
+    assert results[0][0] == "error" and "kernel died during the check" in results[0][1]
+    assert results[1][0] == "not reached"
+
+
+def test_time_limits_per_cell_and_per_submission():
+    events = ([_start(1, line="while True:"), _end(1, failure="timeout",
+                                                   error={"ename": "KeyboardInterrupt", "evalue": ""})]
+              + _check(2, "1.1", failure="timeout", error={"ename": "KeyboardInterrupt", "evalue": ""})
+              + [_start(3, ["1.2", "check"])])
+    results, notes = _results(events, ended="the time limit of 60 s per submission ran out", cell_seconds=20)
+    assert results == [("error", "the check ran past 20 s (an endless loop?)"),
+                       ("not reached", "the time limit of 60 s per submission ran out, in the cell 'x = 1'")]
+    assert notes[0] == "the cell 'while True:' ran past 20 s and was interrupted"
+
+
+def test_a_kernel_that_nbval_found_dead_leaves_its_checks_not_reached():
+    results, _ = _results([_start(1, ["1.1", "check"]), _end(1, ["1.1", "check"], failure="kernel dead")])
+    assert [r for r, _ in results] == ["not reached", "not reached"]
+
+
+@pytest.mark.parametrize("content, reason", [
+    ("", "the file is empty"),
+    ("  \n", "the file is empty"),
+    ('{"cells": [', "not a notebook (NotJSONError"),
+    ("[1, 2]", "not a notebook"),
+    (b"\xff\xfe\x00", "cannot read the file"),
+])
+def test_unreadable_submissions_say_why(tmp_path, content, reason):
+    path = tmp_path / "submission.ipynb"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    with pytest.raises(ValueError) as raised:
+        read_submission(path)
+    assert str(raised.value).startswith(reason)
+
+
+def test_folders_are_searched_and_checkpoints_left_out(tmp_path):
+    for name in ("b/2.ipynb", "a/1.ipynb", "a/.ipynb_checkpoints/1-checkpoint.ipynb", "a/notes.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("{}")
+    found = find_submissions([tmp_path, tmp_path / "a" / "1.ipynb"])
+    assert found == [tmp_path / "a" / "1.ipynb", tmp_path / "b" / "2.ipynb"]
+
+
+def test_a_notebook_of_another_lesson_than_asked_is_not_run(load_script, tmp_path):
+    make = load_script("make_submissions")
+    path = make.write(tmp_path, ["other_lesson.ipynb"])[0]
+    graded = grade_submission(path, None, Limits(), expected=LESSON)
+    assert graded.problem == "it is lesson 02_waveforms_and_spectrograms, not 01_data"
+    assert graded.results == [] and graded.score == 0
+
+
+# ---- real learner copies of lesson 1, graded end to end (scripts/make_submissions.py) ----
+
+CELL_SECONDS = 20
+
+
+@pytest.fixture(scope="module")
+def graded(load_script, tmp_path_factory) -> dict[str, grader.Graded]:
+    folder = tmp_path_factory.mktemp("submissions")
+    load_script("make_submissions").write(folder)
+    with serve_course_data(None, tmp_path_factory.mktemp("standin")) as url:
+        results = grade_all(find_submissions([folder]), url, Limits(cell_seconds=CELL_SECONDS), jobs=2,
+                            progress=False)
+    return {g.submission.name: g for g in results}
+
+
+def _row(graded, name):
+    return [r.result for r in graded[name].results]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, expected", [
+    ("honest.ipynb", ["correct", "correct"]),
+    ("wrong.ipynb", ["wrong", "correct"]),
+    ("untouched.ipynb", ["not attempted", "not attempted"]),
+    ("tampered_check.ipynb", ["wrong", "correct"]),
+    ("deleted_check.ipynb", ["correct", "correct"]),
+    ("inserted_cells.ipynb", ["correct", "correct"]),
+    ("error.ipynb", ["error", "correct"]),
+    ("endless_loop.ipynb", ["correct", "correct"]),
+    ("kernel_death.ipynb", ["correct", "not reached"]),
+    ("prints_megabytes.ipynb", ["correct", "correct"]),
+    ("stripped_01_data.ipynb", ["correct", "correct"]),
+    ("other_lesson.ipynb", ["not attempted", "not attempted"]),
+])
+def test_each_submission_gets_its_results(graded, name, expected):
+    assert _row(graded, name) == expected
+    assert graded[name].problem == ""
+
+
+@pytest.mark.slow
+def test_the_details_a_learner_reads(graded):
+    assert graded["wrong.ipynb"].results[0].detail == "No training row may come from fold 1."
+    assert graded["tampered_check.ipynb"].results[0].detail == "No training row may come from fold 1."
+    assert graded["error.ipynb"].results[0].detail == "KeyError: 'categry'"
+    assert graded["kernel_death.ipynb"].results[1].detail == "the kernel died in the cell 'import os / os._exit(1)'"
+    assert graded["endless_loop.ipynb"].notes == [
+        f"the cell 'while True: / pass' ran past {CELL_SECONDS} s and was interrupted"]
+    assert graded["deleted_check.ipynb"].notes == ["exercise 1.1: its check cell was missing; restored after its answer"]
+    assert graded["other_lesson.ipynb"].lesson.name == "02_waveforms_and_spectrograms"
+    assert graded["honest.ipynb"].notes == []
+
+
+@pytest.mark.slow
+def test_files_that_are_no_notebooks_get_a_row(graded):
+    assert graded["empty.ipynb"].problem == "the file is empty"
+    assert graded["invalid_json.ipynb"].problem.startswith("not a notebook (NotJSONError")
+    assert graded["empty.ipynb"].results == []
+
+
+def _grading_processes() -> list[str]:
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            text = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if "course-grade-" in text:
+            found.append(text)
+    return found
+
+
+@pytest.mark.slow
+def test_the_time_limit_stops_a_submission_and_its_kernel(load_script, tmp_path):
+    path = load_script("make_submissions").write(tmp_path, ["endless_loop.ipynb"])[0]
+    with serve_course_data(None, tmp_path / "standin") as url:
+        start = time.perf_counter()
+        result = grade_submission(path, url, Limits(submission_seconds=25, cell_seconds=600))
+        took = time.perf_counter() - start
+    assert [r.result for r in result.results] == ["correct", "not reached"]
+    assert result.results[1].detail == ("the time limit of 25 s per submission ran out, "
+                                        "in the cell 'while True: / pass'")
+    assert 25 <= took < 40
+    if sys.platform.startswith("linux"):
+        deadline = time.monotonic() + 10
+        while _grading_processes() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _grading_processes() == []
