@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: test unit chapter benchmark emulate-colab emulate-binder clean
+.PHONY: test unit chapter benchmark benchmark-grading emulate-colab emulate-binder clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,9 @@ chapter: $(VENV)/.installed  ## execute every lesson; executed copies land in ar
 
 benchmark: $(VENV)/.installed  ## data pipeline and training stages, measured in one run
 	$(PY) benchmarks/run.py
+
+benchmark-grading: $(VENV)/.installed  ## grade 20 submissions of lesson 1 with 1 job, then 2
+	$(PY) benchmarks/grading.py
 
 emulate-colab: $(VENV)/.installed  ## Colab's packages on Python 3.13: install as the lessons do, run them
 	$(PY) scripts/emulate.py colab

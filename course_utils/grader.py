@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -23,7 +22,7 @@ from pathlib import Path
 
 import nbformat
 
-from .exercises import Lesson, NotALesson, find_lesson, identify_lesson, restore_checks
+from .exercises import Lesson, NotALesson, identify_lesson, restore_checks
 
 RESULTS = ("correct", "wrong", "error", "not attempted", "not reached")
 # Settings that would let the grader's own configuration (or another submission's) leak in.
@@ -89,7 +88,7 @@ def read_submission(path: Path) -> nbformat.NotebookNode:
 
 
 def _environment(folder: Path, record: Path, data: str | None, limits: Limits) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in PRIVATE_SETTINGS and not k.startswith("COURSE_")}
+    env = {k: v for k, v in os.environ.items() if k not in PRIVATE_SETTINGS}
     for name in ("home", "tmp", "cache"):
         (folder / name).mkdir()
     threads = str(limits.threads)
@@ -103,7 +102,8 @@ def _environment(folder: Path, record: Path, data: str | None, limits: Limits) -
 
 def _run(notebook: nbformat.NotebookNode, lesson: Lesson, data: str | None, limits: Limits) -> tuple[list[dict], str]:
     """Run the notebook under nbval in a fresh process; (the recorder's events, why it ended early or "")."""
-    with tempfile.TemporaryDirectory(prefix="course-grade-") as temporary:
+    # A killed kernel may still be writing for a moment while the folder is removed.
+    with tempfile.TemporaryDirectory(prefix="course-grade-", ignore_cleanup_errors=True) as temporary:
         folder = Path(temporary)
         work, record, log = folder / "work", folder / "record.jsonl", folder / "pytest.log"
         work.mkdir()
@@ -129,13 +129,9 @@ def _run(notebook: nbformat.NotebookNode, lesson: Lesson, data: str | None, limi
 
 
 def _kill(process: subprocess.Popen) -> None:
-    """End pytest and everything in its session; the kernel, in a session of its own, exits when
-    its parent does (ipykernel watches its parent process)."""
+    """End pytest; its kernel exits on its own when its parent does (ipykernel watches for that)."""
     if process.poll() is None:
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        process.kill()
         process.wait()
 
 
@@ -152,10 +148,12 @@ def classify(lesson: Lesson, events: list[dict], ended: str = "", unanswered: fr
     notes, stopped = [], ended
     if died is not None:
         stopped = f"the kernel died in the cell {starts[died]['line']!r}"
-    for event in events:
-        if event["event"] == "end" and event["failure"] == "timeout" and not event.get("tag"):
-            line = starts.get(event["cell"], {}).get("line", "")
+    for event in (e for e in events if e["event"] == "end" and not e.get("tag")):
+        line = starts.get(event["cell"], {}).get("line", "")
+        if event["failure"] == "timeout":
             notes.append(f"the cell {line!r} ran past {cell_seconds:g} s and was interrupted")
+        elif event["error"]:
+            notes.append(f"the cell {line!r} raised {event['error']['ename']}: {event['error']['evalue'][:200]}")
     if ended and events and events[-1]["event"] == "start":
         stopped = f"{ended}, in the cell {events[-1]['line']!r}"
     results = []

@@ -87,6 +87,14 @@ def test_time_limits_per_cell_and_per_submission():
     assert notes[0] == "the cell 'while True:' ran past 20 s and was interrupted"
 
 
+def test_errors_outside_the_exercises_are_noted():
+    events = [_start(1, line="paths = download_clips(subset, source)"),
+              _end(1, error={"ename": "DownloadError", "evalue": "3 clips failed"})] + _check(2, "1.1", stdout="Exercise 1.1: correct.")
+    results, notes = _results(events)
+    assert results[0] == ("correct", "")
+    assert notes == ["the cell 'paths = download_clips(subset, source)' raised DownloadError: 3 clips failed"]
+
+
 def test_a_kernel_that_nbval_found_dead_leaves_its_checks_not_reached():
     results, _ = _results([_start(1, ["1.1", "check"]), _end(1, ["1.1", "check"], failure="kernel dead")])
     assert [r for r, _ in results] == ["not reached", "not reached"]
