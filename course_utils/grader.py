@@ -208,8 +208,12 @@ def grade_submission(path: Path, data: str | None, limits: Limits, expected: Les
         graded.problem = str(reason)
         return graded
     graded.lesson = lesson
-    restored = restore_checks(notebook, lesson)
-    events, ended = _run(restored.notebook, lesson, data, limits)
+    try:
+        restored = restore_checks(notebook, lesson)
+        events, ended = _run(restored.notebook, lesson, data, limits)
+    except Exception as error:  # noqa: BLE001  (one submission's trouble must not stop the others)
+        graded.problem = f"the grader could not run it ({type(error).__name__}: {error})"
+        return graded
     graded.results, notes = classify(lesson, events, ended, frozenset(restored.unanswered), limits.cell_seconds)
     graded.notes = restored.notes + notes
     graded.seconds = time.perf_counter() - start

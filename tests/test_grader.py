@@ -105,6 +105,8 @@ def test_a_kernel_that_nbval_found_dead_leaves_its_checks_not_reached():
     ("  \n", "the file is empty"),
     ('{"cells": [', "not a notebook (NotJSONError"),
     ("[1, 2]", "not a notebook"),
+    ('{"cells": [{"cell_type": "code"}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}',
+     "not a notebook (ValidationError"),
     (b"\xff\xfe\x00", "cannot read the file"),
 ])
 def test_unreadable_submissions_say_why(tmp_path, content, reason):
@@ -121,6 +123,18 @@ def test_folders_are_searched_and_checkpoints_left_out(tmp_path):
         (tmp_path / name).write_text("{}")
     found = find_submissions([tmp_path, tmp_path / "a" / "1.ipynb"])
     assert found == [tmp_path / "a" / "1.ipynb", tmp_path / "b" / "2.ipynb"]
+
+
+def test_a_failure_of_the_grader_itself_becomes_the_submissions_row(load_script, tmp_path, monkeypatch):
+    path = load_script("make_submissions").write(tmp_path, ["honest.ipynb"])[0]
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(grader, "_run", full_disk)
+    graded = grade_submission(path, None, Limits())
+    assert graded.problem == "the grader could not run it (OSError: [Errno 28] No space left on device)"
+    assert graded.lesson.name == "01_data" and graded.results == []
 
 
 def test_a_notebook_of_another_lesson_than_asked_is_not_run(load_script, tmp_path):
