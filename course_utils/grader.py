@@ -124,8 +124,18 @@ def _run(notebook: nbformat.NotebookNode, lesson: Lesson, data: str | None, limi
                 ended = f"the time limit of {limits.submission_seconds:g} s per submission ran out"
             finally:
                 _kill(process)
-        events = [json.loads(line) for line in record.read_text().splitlines()] if record.exists() else []
-        return events, ended
+        return _read_events(record), ended
+
+
+def _read_events(record: Path) -> list[dict]:
+    """The recorder's events; a last line cut short by a kill is left out."""
+    events = []
+    for line in record.read_text(encoding="utf-8").splitlines() if record.exists() else []:
+        try:
+            events.append(json.loads(line))
+        except json.JSONDecodeError:
+            pass
+    return events
 
 
 def _kill(process: subprocess.Popen) -> None:

@@ -116,6 +116,18 @@ def evaluate(
     return Evaluation(correct / count, total_loss / count, confusion)
 
 
+def _train_step(model: nn.Module, batch, optimizer: torch.optim.Optimizer, loss_fn: Callable,
+                device: torch.device | str) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """One optimisation step on one batch; returns (scores, targets, loss)."""
+    features, targets = _batch(batch, device)
+    optimizer.zero_grad()
+    scores = model(features)
+    loss = loss_fn(scores, targets)
+    loss.backward()
+    optimizer.step()
+    return scores, targets, loss
+
+
 def fit(
     model: nn.Module,
     train_loader: DataLoader,
@@ -140,12 +152,7 @@ def fit(
         model.train()
         total_loss, correct, count = 0.0, 0, 0
         for batch in train_loader:
-            features, targets = _batch(batch, device)
-            optimizer.zero_grad()
-            scores = model(features)
-            loss = loss_fn(scores, targets)
-            loss.backward()
-            optimizer.step()
+            scores, targets, loss = _train_step(model, batch, optimizer, loss_fn, device)
             if scheduler is not None:
                 scheduler.step()
             total_loss += loss.item() * len(targets)
@@ -191,12 +198,7 @@ def fit_until_flat(
     losses: list[float] = []
     while len(losses) < max_steps:
         for batch in train_loader:
-            features, targets = _batch(batch, device)
-            optimizer.zero_grad()
-            loss = loss_fn(model(features), targets)
-            loss.backward()
-            optimizer.step()
-            losses.append(loss.item())
+            losses.append(_train_step(model, batch, optimizer, loss_fn, device)[2].item())
             if len(losses) >= max_steps or _levelled_off(losses, window, tolerance):
                 return losses
     return losses

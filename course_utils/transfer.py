@@ -208,6 +208,11 @@ def summarise(study: pd.DataFrame) -> pd.DataFrame:
     return table.reindex(columns=list(ARMS), level=1)
 
 
+def mean_steps(study: pd.DataFrame) -> pd.DataFrame:
+    """Training steps each arm took until its loss levelled off, mean over folds; a row per number of shots."""
+    return study.groupby(["shots", "arm"])["steps"].mean().unstack()[list(ARMS)].round().astype(int)
+
+
 def pretraining_gain(study: pd.DataFrame) -> pd.DataFrame:
     """Per fold (rows) and number of shots (columns): the better pre-trained arm's accuracy minus scratch's.
 

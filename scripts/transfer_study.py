@@ -27,7 +27,7 @@ from course_utils.cache import write_text_atomically
 from course_utils.constants import DEFAULT_CATEGORIES
 from course_utils.data import load_metadata, prepare_data, select_categories
 from course_utils.datasets import WavDataset
-from course_utils.transfer import (ARMS, few_shot_study, gain_trend, prepare_source_data, pretrain,
+from course_utils.transfer import (ARMS, few_shot_study, gain_trend, mean_steps, prepare_source_data, pretrain,
                                    spectrogram_table, summarise)
 
 
@@ -63,7 +63,7 @@ def main() -> None:
     print(f"source: {target_data.source}; pre-trained on {', '.join(source_categories)} ({len(source_all)} clips)")
     print(f"target: {', '.join(args.categories)}; 5-fold cross-validation")
     accuracy = summarise(study).round(3)
-    steps = study.groupby(["shots", "arm"])["steps"].mean().unstack()[list(ARMS)].round().astype(int)
+    steps = mean_steps(study)
     times = (f"pre-training {pretrain_seconds:.0f} s, study {study_seconds:.0f} s, "
              f"total {time.perf_counter() - start:.0f} s")
     print(accuracy.to_string())

@@ -95,6 +95,13 @@ def test_errors_outside_the_exercises_are_noted():
     assert notes == ["the cell 'paths = download_clips(subset, source)' raised DownloadError: 3 clips failed"]
 
 
+def test_a_record_cut_short_by_a_kill_keeps_its_whole_lines(tmp_path):
+    record = tmp_path / "record.jsonl"
+    record.write_text('{"event": "start", "cell": 0, "tag": null, "line": "x"}\n{"event": "end", "ce')
+    assert grader._read_events(record) == [_start(0, line="x")]
+    assert grader._read_events(tmp_path / "never-written.jsonl") == []
+
+
 def test_a_kernel_that_nbval_found_dead_leaves_its_checks_not_reached():
     results, _ = _results([_start(1, ["1.1", "check"]), _end(1, ["1.1", "check"], failure="kernel dead")])
     assert [r for r, _ in results] == ["not reached", "not reached"]

@@ -12,6 +12,7 @@ from course_utils.transfer import (
     gain_trend,
     pretraining_gain,
     load_weights,
+    mean_steps,
     pick_source_categories,
     sample_shots,
     save_weights,
@@ -152,6 +153,15 @@ def test_gain_is_the_better_pretrained_arm_minus_scratch_per_fold():
     gain = pretraining_gain(study)
     assert gain[2].round(6).tolist() == [0.3, 0.2, 0.1]  # frozen: mean 0.6 beats fine-tune's 0.5
     assert gain[8].round(6).tolist() == [0.2, 0.3, 0.1]
+
+
+def test_mean_steps_per_arm_and_shots_in_the_arms_order():
+    study = pd.DataFrame([{"arm": arm, "shots": shots, "fold": fold, "steps": steps}
+                          for arm, shots, fold, steps in [("scratch", 2, 1, 20), ("scratch", 2, 2, 31),
+                                                          ("fine-tune", 2, 1, 40), ("fine-tune", 2, 2, 40),
+                                                          ("frozen", 2, 1, 10), ("frozen", 2, 2, 12)]])
+    table = mean_steps(study)
+    assert list(table.columns) == list(ARMS) and table.loc[2].tolist() == [26, 11, 40]
 
 
 @pytest.mark.parametrize("late, verdict", [
