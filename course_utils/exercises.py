@@ -78,7 +78,8 @@ def identify_lesson(notebook: nbformat.NotebookNode, filename: str) -> Lesson:
                      f"no lesson ({', '.join(lessons())})")
 
 
-def _tag(cell: nbformat.NotebookNode) -> tuple[str, str] | None:
+def exercise_tag(cell: nbformat.NotebookNode) -> tuple[str, str] | None:
+    """(exercise id, "answer" | "check") from a cell's stamp, or None."""
     stamp = cell.get("metadata", {}).get(KEY)
     if isinstance(stamp, dict) and "exercise" in stamp and "part" in stamp:
         return str(stamp["exercise"]), str(stamp["part"])
@@ -119,7 +120,7 @@ def restore_checks(notebook: nbformat.NotebookNode, lesson: Lesson) -> Restored:
     after its exercise's answer cell, or at the end if that is gone too."""
     notebook = copy.deepcopy(notebook)
     cells = [cell for cell in notebook.cells if cell.get("cell_type") in ("code", "markdown", "raw")]
-    tags = {id(cell): _tag(cell) for cell in cells}
+    tags = {id(cell): exercise_tag(cell) for cell in cells}
     for cell in cells:
         cell.metadata = {k: v for k, v in cell.get("metadata", {}).items() if k not in (KEY, "tags")}
         if cell.cell_type == "code":

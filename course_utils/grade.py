@@ -15,7 +15,6 @@ from .exercises import NotALesson, find_lesson
 from .gradebook import gradebook_csv, table, write_feedback
 from .grader import Limits, find_submissions, grade_all
 from .server import serve_course_data
-from .sources import cache_root
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,9 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     if not submissions:
         parser.error(f"no notebooks (*.ipynb) in {', '.join(map(str, args.paths))}")
     jobs = max(1, min(args.jobs, len(submissions)))
-    limits = Limits(args.time_limit, args.cell_time_limit, threads=max(1, (os.cpu_count() or 1) // jobs))
+    limits = Limits(args.time_limit, args.cell_time_limit)
     data = os.environ.get("COURSE_DATA")
-    with serve_course_data(data, cache_root() / "standin-served") as url:
+    with serve_course_data(data) as url:
         print(f"grading {len(submissions)} notebook(s), {jobs} at a time; data: "
               f"{data or 'the offline stand-in'} (COURSE_DATA={url})", flush=True)
         graded = grade_all(submissions, url, limits, jobs, expected)

@@ -15,9 +15,8 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import nbformat
@@ -52,7 +51,6 @@ class Graded:
     results: list[ExerciseResult] = field(default_factory=list)
     problem: str = ""  # why the submission could not be graded at all
     notes: list[str] = field(default_factory=list)
-    seconds: float = 0.0
 
     @property
     def score(self) -> int:
@@ -207,7 +205,6 @@ def _judge(exercise, check: dict, answer: dict | None, unanswered: bool, cell_se
 
 def grade_submission(path: Path, data: str | None, limits: Limits, expected: Lesson | None = None) -> Graded:
     """Grade one notebook; whatever is wrong with it becomes part of the result, never an exception."""
-    start = time.perf_counter()
     graded = Graded(path)
     try:
         notebook = read_submission(path)
@@ -226,15 +223,15 @@ def grade_submission(path: Path, data: str | None, limits: Limits, expected: Les
         return graded
     graded.results, notes = classify(lesson, events, ended, frozenset(restored.unanswered), limits.cell_seconds)
     graded.notes = restored.notes + notes
-    graded.seconds = time.perf_counter() - start
     return graded
 
 
 def grade_all(paths: list[Path], data: str | None, limits: Limits, jobs: int = 1,
               expected: Lesson | None = None, progress: bool = True) -> list[Graded]:
-    """Grade every submission, `jobs` at a time, in the order given."""
+    """Grade every submission, `jobs` at a time, in the order given; each kernel gets cores / jobs threads."""
     from tqdm.auto import tqdm
 
+    limits = replace(limits, threads=max(1, (os.cpu_count() or 1) // max(1, jobs)))
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {pool.submit(grade_submission, p, data, limits, expected): p for p in paths}
         with tqdm(total=len(paths), desc="grading", unit="notebook", disable=not progress) as bar:

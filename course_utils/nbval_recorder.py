@@ -21,7 +21,7 @@ import time
 
 import pytest
 
-from .exercises import KEY
+from .exercises import exercise_tag
 
 TAIL = 2000  # characters of a cell's printed output kept in the record
 
@@ -57,11 +57,6 @@ def pytest_configure(config) -> None:
         threading.Thread(target=_record.watch, daemon=True).start()
 
 
-def _tag(item) -> list[str] | None:
-    stamp = item.cell.get("metadata", {}).get(KEY) if hasattr(item, "cell") else None
-    return [stamp["exercise"], stamp["part"]] if isinstance(stamp, dict) else None
-
-
 def _kernel_process(item):
     manager = getattr(getattr(item.parent, "kernel", None), "km", None)
     provisioner = getattr(manager, "provisioner", None)
@@ -74,7 +69,7 @@ def pytest_runtest_call(item):
         yield
         return
     lines = [line.strip() for line in item.cell.source.splitlines() if line.strip()]
-    _record.write(event="start", cell=item.cell_num, tag=_tag(item), line=" / ".join(lines[:2])[:120])
+    _record.write(event="start", cell=item.cell_num, tag=exercise_tag(item.cell), line=" / ".join(lines[:2])[:120])
     process = _kernel_process(item)
     _record.running = (item.cell_num, process) if process is not None else None
     try:
@@ -96,6 +91,6 @@ def pytest_runtest_makereport(item, call):
     message = str(call.excinfo.value) if call.excinfo else ""
     failure = ("timeout" if message.startswith("Timeout") else
                "kernel dead" if message.startswith("Kernel dead") else None)
-    if error or failure or _tag(item):
-        _record.write(event="end", cell=item.cell_num, tag=_tag(item), error=error, failure=failure,
+    if error or failure or exercise_tag(item.cell):
+        _record.write(event="end", cell=item.cell_num, tag=exercise_tag(item.cell), error=error, failure=failure,
                       stdout=stdout)

@@ -205,17 +205,24 @@ def serve_in_subprocess(root: str | os.PathLike, standin: bool = False, port: in
 
 
 @contextmanager
-def serve_course_data(data: str | None, standin_root: str | os.PathLike, port: int = 0) -> Iterator[str]:
+def serve_course_data(data: str | None, standin_root: str | os.PathLike | None = None,
+                      port: int = 0) -> Iterator[str]:
     """COURSE_DATA as notebooks run here should see it: the stand-in (when `data` is unset or
-    "synthetic") or a local ESC-50 folder, served on 127.0.0.1; anything else passed on as it is."""
+    "synthetic", written to `standin_root`, by default the `serve` command's folder) or a local
+    ESC-50 folder, served on 127.0.0.1; anything else passed on as it is."""
     if data and Path(data).is_dir():
         with serve_in_subprocess(Path(data).resolve(), port=port) as url:
             yield url
     elif data in (None, "", "synthetic"):
-        with serve_in_subprocess(standin_root, standin=True, port=port) as url:
+        with serve_in_subprocess(standin_root or default_standin_root(), standin=True, port=port) as url:
             yield url
     else:
         yield data
+
+
+def default_standin_root() -> Path:
+    """Where `python -m course_utils serve --standin` writes the stand-in it serves."""
+    return cache_root() / "standin-served"
 
 
 def free_port() -> int:
@@ -240,7 +247,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if not (args.root or args.standin):
         parser.error("give --root FOLDER, --standin, or both")
-    root = Path(args.root) if args.root else cache_root() / "standin-served"
+    root = Path(args.root) if args.root else default_standin_root()
     if args.standin:
         write_standin(root, [])
     server = LocalServer(root, Faults(latency=args.latency), "127.0.0.1", args.port, args.standin)

@@ -27,14 +27,14 @@ from pathlib import Path
 
 import nbformat
 
+from course_utils.exercises import CATALOGUE, KEY
+
 REPO = Path(__file__).resolve().parents[1]
 SOLUTIONS = REPO / "notebooks" / "solutions"
 STUDENTS = REPO / "notebooks"
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
 EXERCISE_HEADING = re.compile(r"^## Exercise (\d+\.\d+)", re.MULTILINE)
-CATALOGUE = REPO / "course_utils" / "exercises.json"
-KEY = "course"  # the metadata key, as in course_utils.exercises
 
 
 def repository() -> tuple[str, str]:
