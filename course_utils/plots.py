@@ -33,6 +33,22 @@ def plot_waveform(waveform, sr: int = SAMPLE_RATE, title: str = "Waveform", ax: 
     return fig
 
 
+def plot_split(train, val, title: str = "Clips per category") -> Figure:
+    """Bars of training and validation clips for each category, in the order they first appear."""
+    categories = list(dict.fromkeys([*train["category"], *val["category"]]))
+    counts = [train["category"].value_counts().reindex(categories, fill_value=0),
+              val["category"].value_counts().reindex(categories, fill_value=0)]
+    fig, ax = plt.subplots(figsize=(max(5.0, 1.4 * len(categories)), 3), layout="constrained")
+    positions = np.arange(len(categories))
+    for offset, name, count in [(-0.2, "training", counts[0]), (0.2, "validation", counts[1])]:
+        bars = ax.bar(positions + offset, count.to_numpy(), width=0.4, label=name)
+        ax.bar_label(bars)
+    ax.set_xticks(positions, categories)
+    ax.set(ylabel="Clips", title=title)
+    ax.legend()
+    return fig
+
+
 def plot_spectrogram(
     spec_db,
     sr: int = SAMPLE_RATE,

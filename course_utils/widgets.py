@@ -7,6 +7,7 @@ wire ipywidgets controls to them and keep the last figure in `.figure`.
 
 from __future__ import annotations
 
+import base64
 import io
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,6 +24,8 @@ from .audio import load_audio, mel_spectrogram_db
 from .augment import frequency_mask, time_mask, time_shift
 from .constants import FMAX, HOP_LENGTH, N_MELS, SAMPLE_RATE
 from .plots import plot_spectrogram, plot_waveform
+
+SNAPSHOT_KEY = "course_utils/snapshot"  # in an explorer's output metadata; read by scripts/build_site.py
 
 
 def clip_figure(waveform: np.ndarray, title: str, n_mels: int = N_MELS, fmax: float = FMAX,
@@ -109,9 +112,22 @@ class _Explorer:
         self.player.layout.display = None if wav else "none"
 
     def show(self) -> None:
-        """Draw for the current settings and display the controls with the figure."""
+        """Draw for the current settings and display the controls with the figure.
+
+        The output's metadata carries a snapshot of this first state (settings, picture, sound),
+        which frontends ignore and the course's web pages show where no kernel runs the widget.
+        """
         self.redraw()
-        display(self.widget)
+        view = {"version_major": 2, "version_minor": 0, "model_id": self.widget.model_id}
+        display({"text/plain": f"{type(self).__name__} (interactive: run the notebook to use it)",
+                 "application/vnd.jupyter.widget-view+json": view},
+                raw=True, metadata={SNAPSHOT_KEY: self.snapshot()})
+
+    def snapshot(self) -> dict[str, str]:
+        """The current settings as text, the picture as base64 PNG and the sound as base64 WAV."""
+        return {"settings": "; ".join(f"{c.description or type(c).__name__}: {c.value}" for c in self.controls),
+                "png": base64.b64encode(bytes(self.image.value)).decode(),
+                "wav": base64.b64encode(bytes(self.player.value)).decode()}
 
 
 def figure_png(figure: Figure) -> bytes:

@@ -11,6 +11,7 @@ from course_utils.plots import (  # noqa: E402
     plot_confusion,
     plot_history,
     plot_spectrogram,
+    plot_split,
     plot_waveform,
 )
 from course_utils.training import History  # noqa: E402
@@ -75,3 +76,17 @@ def test_shots_plot_has_one_line_per_arm_with_means():
     assert list(lines["scratch"].get_ydata()) == pytest.approx([0.6, 0.9])
     assert list(lines["frozen"].get_ydata()) == pytest.approx([0.8, 0.9])
     assert ax.get_xlabel() == "Training clips per category"
+
+
+def test_split_bars_count_each_category():
+    import pandas as pd
+
+    train = pd.DataFrame({"category": ["dog"] * 3 + ["cow"] * 2})
+    val = pd.DataFrame({"category": ["cow", "rain"]})
+    fig = plot_split(train, val, title="split")
+    ax = fig.axes[0]
+    assert [tick.get_text() for tick in ax.get_xticklabels()] == ["dog", "cow", "rain"]
+    training, validation = ax.containers
+    assert [bar.get_height() for bar in training] == [3, 2, 0]
+    assert [bar.get_height() for bar in validation] == [0, 1, 1]
+    assert ax.get_title() == "split"

@@ -105,3 +105,20 @@ def test_prediction_explorer_with_no_mistakes_hides_the_player(chapter):
     explorer.redraw()
     assert explorer.figure.axes[0].get_title() == "no mistakes to show"
     assert bytes(explorer.player.value) == b"" and explorer.player.layout.display == "none"
+
+
+def test_shown_explorer_carries_a_snapshot_of_its_first_state(chapter, monkeypatch):
+    import base64
+
+    from course_utils import widgets as module
+
+    shown = []
+    monkeypatch.setattr(module, "display", lambda data, raw, metadata: shown.append((data, metadata)))
+    explorer = ClipExplorer(chapter.val, chapter.audio_dir, chapter.categories)
+    explorer.show()
+    (data, metadata), = shown
+    assert data["application/vnd.jupyter.widget-view+json"]["model_id"] == explorer.widget.model_id
+    snapshot = metadata[module.SNAPSHOT_KEY]
+    assert base64.b64decode(snapshot["png"]) == bytes(explorer.image.value)
+    assert base64.b64decode(snapshot["wav"]).startswith(b"RIFF")
+    assert "category: dog" in snapshot["settings"]
