@@ -1,24 +1,30 @@
 # Two entry points from a fresh clone:  `make chapter` runs the lessons, `make test` checks everything.
+# `make site` runs the lessons and builds their web version in artifacts/site/.
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: test unit chapter benchmark benchmark-grading emulate-colab emulate-binder clean
+.PHONY: test unit chapter site benchmark benchmark-grading emulate-colab emulate-binder clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet -e ".[lab,test]"
+	$(PY) -m pip install --quiet -e ".[lab,test,site]"
 	touch $@
 
-test: $(VENV)/.installed  ## unit tests, then every solution notebook under nbval
-	$(PY) -m pytest
+test: $(VENV)/.installed  ## every solution under nbval (keeping the executed copies), their web version, then all tests
 	$(PY) scripts/run_chapter.py --nbval
+	$(PY) scripts/build_site.py
+	$(PY) -m pytest
 
 unit: $(VENV)/.installed  ## unit tests only
 	$(PY) -m pytest
 
 chapter: $(VENV)/.installed  ## execute every lesson; executed copies land in artifacts/
 	$(PY) scripts/run_chapter.py
+
+site: $(VENV)/.installed  ## execute every lesson, then build the web version in artifacts/site/
+	$(PY) scripts/run_chapter.py
+	$(PY) scripts/build_site.py
 
 benchmark: $(VENV)/.installed  ## data pipeline and training stages, measured in one run
 	$(PY) benchmarks/run.py

@@ -5,10 +5,14 @@ COURSE_DATA, on 127.0.0.1, so the lessons' download code runs for real without i
 
     python scripts/run_chapter.py                   # execute; executed copies go to artifacts/executed/
     python scripts/run_chapter.py --nbval           # check every notebook with nbval instead
+                                                    # (it too keeps the executed copies)
     python scripts/run_chapter.py --learner-copies  # the learners' copies: only the exercises may fail
 
 Each lesson's time and its kernel's peak memory (resident set; Linux only) are printed;
 --max-memory-mib makes a lesson above that peak a failure (mybinder.org allows about 2 GiB).
+
+Each executed copy records which data it ran on (metadata.course.executed), for the web version
+that scripts/build_site.py builds from the copies.
 
 Set RUN_CHAPTER_KERNEL_LOG=1 to see the kernels' own log (hidden by default, as nbval hides it).
 """
@@ -16,6 +20,7 @@ Set RUN_CHAPTER_KERNEL_LOG=1 to see the kernels' own log (hidden by default, as 
 from __future__ import annotations
 
 import argparse
+import datetime
 import hashlib
 import os
 import re
@@ -52,6 +57,54 @@ def _port_free(port: int) -> bool:
         except OSError:
             return False
     return True
+
+
+def executed_stamp(data: str | None) -> dict:
+    """What an executed copy ran on: the data (as COURSE_DATA named it), its categories, and when."""
+    from course_utils.data import course_categories
+
+    return {"data": "offline stand-in" if data in (None, "", "synthetic") else data,
+            "categories": course_categories(),
+            "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
+
+
+def write_notebook(notebook, path: Path) -> None:
+    """Write all or nothing: a temporary file in the same folder, then a rename."""
+    import nbformat
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".part")
+    nbformat.write(notebook, partial)
+    os.replace(partial, path)
+
+
+class KeepOutputs:
+    """pytest plugin: while nbval runs the notebooks, keep each cell's outputs; write the copies at the end.
+
+    nbval compares outputs but does not save them; this saves running the chapter a second time
+    to get executed copies.
+    """
+
+    def __init__(self, out_dir: Path, stamp: dict):
+        self.out_dir, self.stamp, self.notebooks = out_dir, stamp, {}
+
+    def pytest_runtest_makereport(self, item, call) -> None:
+        outputs = getattr(item, "test_outputs", None)
+        if call.when != "call" or outputs is None or not hasattr(item, "cell"):
+            return
+        item.cell.outputs = list(outputs)
+        item.cell.execution_count = item.cell_num + 1
+        for output in item.cell.outputs:
+            if output.output_type == "execute_result":
+                output.execution_count = item.cell_num + 1
+        self.notebooks[Path(str(item.parent.fspath)).name] = item.parent.nb
+
+    def pytest_sessionfinish(self, session) -> None:
+        for name, notebook in self.notebooks.items():
+            notebook.metadata.setdefault("course", {})["executed"] = self.stamp
+            write_notebook(notebook, self.out_dir / name)
+        if self.notebooks:
+            print(f"\nrun_chapter: {len(self.notebooks)} executed copies written to {self.out_dir}")
 
 
 def kernel_peak_mib(client) -> float | None:
@@ -92,7 +145,7 @@ def problems(notebook, learner_copy: bool) -> list[str]:
     return found
 
 
-def _execute(notebooks: list[Path], out_dir: Path, max_memory_mib: float | None,
+def _execute(notebooks: list[Path], out_dir: Path, max_memory_mib: float | None, stamp: dict,
              memory_by_cell: bool = False, learner_copies: bool = False) -> int:
     import nbformat
     from nbclient import NotebookClient
@@ -124,7 +177,8 @@ def _execute(notebooks: list[Path], out_dir: Path, max_memory_mib: float | None,
             pass  # the failed cell's error is in the notebook, and problems() reports it
         seconds = time.perf_counter() - start
         total += seconds
-        nbformat.write(notebook, out_dir / path.name)
+        notebook.metadata.setdefault("course", {})["executed"] = stamp
+        write_notebook(notebook, out_dir / path.name)
         memory = f"{peak[0]:7.0f} MiB" if peak[0] else "n/a"
         print(f"{path.name:45s} {seconds:6.1f} s {memory:>12s}", flush=True)
         found = problems(notebook, learner_copies)
@@ -140,8 +194,9 @@ def _execute(notebooks: list[Path], out_dir: Path, max_memory_mib: float | None,
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--nbval", action="store_true", help="check the notebooks with nbval")
-    parser.add_argument("--out", type=Path, default=ARTIFACTS / "executed",
-                        help="where the executed copies go (default: artifacts/executed)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="where the executed copies go (default: artifacts/executed, "
+                             "with --learner-copies artifacts/executed-learner)")
     parser.add_argument("--max-memory-mib", type=float, default=None,
                         help="fail a lesson whose kernel's peak memory exceeds this")
     parser.add_argument("--memory-by-cell", action="store_true",
@@ -152,6 +207,7 @@ def main() -> int:
                         help="default: notebooks/solutions/*.ipynb (with --learner-copies, notebooks/*.ipynb)")
     args = parser.parse_args()
     folder = LEARNER_COPIES if args.learner_copies else SOLUTIONS
+    args.out = args.out or ARTIFACTS / ("executed-learner" if args.learner_copies else "executed")
     notebooks = args.notebooks or sorted(folder.glob("[0-9][0-9]_*.ipynb"))
     if not notebooks:
         print("run_chapter: no notebooks to run yet")
@@ -161,6 +217,7 @@ def main() -> int:
     label = "standin" if data in (None, "", "synthetic") else "folder-" + hashlib.sha256(
         str(Path(data).resolve()).encode()).hexdigest()[:10]
     os.environ.setdefault("COURSE_DATA_DIR", str(ARTIFACTS / "cache" / label))
+    stamp = executed_stamp(data)
     with _serve(data) as url:
         os.environ["COURSE_DATA"] = url
         print(f"run_chapter: data ({data or 'stand-in'}) served at {url}", flush=True)
@@ -168,8 +225,8 @@ def main() -> int:
             import pytest
 
             return pytest.main(["--nbval-lax", "--nbval-current-env", "-p", "no:cacheprovider",
-                                *map(str, notebooks)])
-        return _execute(notebooks, args.out, args.max_memory_mib, args.memory_by_cell,
+                                *map(str, notebooks)], plugins=[KeepOutputs(args.out, stamp)])
+        return _execute(notebooks, args.out, args.max_memory_mib, stamp, args.memory_by_cell,
                         args.learner_copies)
 
 

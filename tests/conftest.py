@@ -1,4 +1,4 @@
-"""Shared fixtures: a stand-in ESC-50 folder, a local server for it, and the real sample if present."""
+"""Shared fixtures: a stand-in ESC-50 folder, a local server for it, the real sample if present, Chromium."""
 
 from __future__ import annotations
 
@@ -64,3 +64,42 @@ def load_script():
         return module
 
     return load
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Without these, Chromium keeps trying to reach Google's services, which a closed network refuses;
+# the last lets a page's script start a clip without a click.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--autoplay-policy=no-user-gesture-required"]
+
+
+def require_or_skip(missing: str) -> None:
+    """Skip for want of `missing`, unless COURSE_REQUIRE_BROWSER=1 (as in CI) makes that a failure."""
+    if os.environ.get("COURSE_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"COURSE_REQUIRE_BROWSER=1 but {missing}")
+    pytest.skip(missing)
+
+
+def _missing_browser() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed (pip install playwright)"
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} not found (Debian: apt-get install chromium)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright (no browser is downloaded)."""
+    missing = _missing_browser()
+    if missing:
+        require_or_skip(missing)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -1,0 +1,407 @@
+"""Build the chapter's web version: the README as home page, one page per executed lesson.
+
+    python scripts/build_site.py            # artifacts/executed/ -> artifacts/site/
+    python scripts/build_site.py --executed DIR --out DIR
+
+The lessons come from the executed copies that scripts/run_chapter.py writes (with or without
+--nbval); a copy older than its solution notebook, or one with an error, is refused. Pages are
+plain HTML and CSS made with nbconvert's `basic` template: no script, font or style comes from
+outside the site, so it works offline and from a classroom's file server. Figures and clips are
+written once each under media/ (named by their content's hash) and linked from the pages.
+Explorers (ipywidgets) appear as the snapshot of their first state that they store in their
+output's metadata; exercises show their solution folded away.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import html
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parents[1]
+SOLUTIONS = REPO / "notebooks" / "solutions"
+README = REPO / "README.md"
+SNAPSHOT_KEY = "course_utils/snapshot"  # course_utils.widgets.SNAPSHOT_KEY, without importing torch
+STANDIN_MARK = "OFFLINE STAND-IN IN USE"  # in course_utils.sources.STANDIN_BANNER
+SOLUTION_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
+CHECK_MARKER = re.compile(r"^# NBVAL_CHECK_OUTPUT[ \t]*\n", re.MULTILINE)
+COLAB_BADGE = re.compile(r"\[!\[Open in Colab\]\([^)]*\)\]\([^)]*\)\s*")
+DATA_URI = re.compile(r"data:(audio/[\w.+-]+|image/png);base64,([A-Za-z0-9+/=\s]+)")
+EXTENSIONS = {"image/png": ".png"}  # audio/* -> .wav (IPython's Audio and the explorers send WAV)
+MAX_SITE_MB = 50
+
+TEMPLATE = r"""{%- extends 'basic/index.html.j2' -%}
+{% block input_group -%}
+{%- set stamp = cell.metadata.get('course', {}) -%}
+{%- if stamp.get('part') == 'answer' -%}
+<details class="solution"><summary>Solution to exercise {{ stamp.exercise }}: try it yourself first</summary>
+{{ super() }}
+</details>
+{%- else -%}
+{{ super() }}
+{%- endif -%}
+{%- endblock input_group %}
+"""
+
+PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · Practical deep learning for audio</title>
+<link rel="icon" href="assets/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="assets/pygments.css">
+<link rel="stylesheet" href="assets/style.css">
+</head>
+<body>
+<header class="site"><a class="home" href="index.html">Practical deep learning for audio</a>
+<nav>{nav}</nav></header>
+<main>
+{top}
+{body}
+</main>
+<footer class="site"><nav>{nav}</nav>
+<p>{data_note} Sound clips: ESC-50 by Karol J. Piczak, CC BY-NC 3.0 (stand-in sounds are generated).</p>
+</footer>
+</body>
+</html>
+"""
+
+STYLE = """\
+body { margin: 0; font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d1d1f; }
+main { max-width: 60rem; margin: 0 auto; padding: 0 1rem 2rem; }
+header.site, footer.site { background: #f3f4f6; padding: .6rem 1rem; display: flex; flex-wrap: wrap;
+  gap: .5rem 1.5rem; align-items: center; justify-content: space-between; }
+footer.site { display: block; margin-top: 2rem; font-size: .9rem; }
+header.site .home { font-weight: 600; color: inherit; text-decoration: none; }
+nav a { margin-right: 1rem; }
+a { color: #0b57d0; }
+.badges { margin: 1rem 0; display: flex; gap: .6rem; flex-wrap: wrap; align-items: center; }
+.badges img { height: 20px; vertical-align: middle; }
+.banner { border: 2px solid #b45309; background: #fff7ed; padding: .6rem 1rem; border-radius: 6px; margin: 1rem 0; }
+.data-note { border-left: 4px solid #0b57d0; background: #eef4ff; padding: .6rem 1rem; margin: 1rem 0; }
+pre, code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .88rem; }
+.input_area pre, .output_text pre { margin: 0; padding: .6rem .8rem; overflow-x: auto; white-space: pre; }
+.input_area { background: #f6f8fa; border: 1px solid #e5e7eb; border-radius: 6px; margin-top: .8rem; }
+.output_area { margin: .4rem 0; overflow-x: auto; }
+.output_text pre { padding: .2rem .8rem; background: none; }
+.output_error pre { background: #fef2f2; }
+img { max-width: 100%; height: auto; }
+table { border-collapse: collapse; margin: .6rem 0; font-size: .9rem; }
+th, td { border: 1px solid #d1d5db; padding: .25rem .5rem; text-align: left; }
+details.solution { margin-top: .8rem; border: 1px dashed #9ca3af; border-radius: 6px; padding: .3rem .6rem; }
+details.solution summary { cursor: pointer; color: #374151; }
+figure.explorer { margin: .6rem 0; padding: .6rem; border: 1px solid #e5e7eb; border-radius: 6px; }
+figure.explorer figcaption { font-size: .9rem; color: #4b5563; margin-bottom: .4rem; }
+audio { display: block; margin: .3rem 0; max-width: 100%; }
+a.anchor-link { visibility: hidden; margin-left: .3rem; text-decoration: none; }
+h1:hover a.anchor-link, h2:hover a.anchor-link, h3:hover a.anchor-link { visibility: visible; }
+"""
+
+
+def _badge(left: str, right: str, colour: str) -> str:
+    """A flat 20-px badge as SVG, drawn here so that no page loads an image from elsewhere."""
+    width_left, width_right = 7 * len(left) + 12, 7 * len(right) + 12
+    width = width_left + width_right
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" role="img" '
+            f'aria-label="{left}: {right}"><rect width="{width_left}" height="20" rx="3" fill="#555"/>'
+            f'<rect x="{width_left}" width="{width_right}" height="20" rx="3" fill="{colour}"/>'
+            f'<g fill="#fff" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11">'
+            f'<text x="6" y="14">{left}</text><text x="{width_left + 6}" y="14">{right}</text></g></svg>')
+
+
+ASSETS = {
+    "style.css": STYLE,
+    "colab-badge.svg": _badge("Open in", "Colab", "#f9ab00"),
+    "binder-badge.svg": _badge("launch", "Binder", "#579aca"),
+    "favicon.svg": '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path d="M1 8h2l2-6 3 12 3-9 2 3h2" '
+                   'fill="none" stroke="#0b57d0" stroke-width="1.6"/></svg>',
+}
+# The README's badges, drawn locally (the originals are images on colab.research.google.com and mybinder.org).
+LOCAL_IMAGES = {"https://colab.research.google.com/assets/colab-badge.svg": "assets/colab-badge.svg",
+                "https://mybinder.org/badge_logo.svg": "assets/binder-badge.svg"}
+
+
+class SiteError(Exception):
+    """The site cannot be built from what it was given; the message names the file."""
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One page: its notebook's stem (`02_waveforms_and_spectrograms`), title and executed copy."""
+
+    stem: str
+    title: str
+    notebook: nbformat.NotebookNode
+
+    @property
+    def page(self) -> str:
+        return f"{self.stem}.html"
+
+
+def repository() -> tuple[str, str]:
+    """(URL, branch) from pyproject.toml's [tool.course]."""
+    course = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["course"]
+    return course["repository"].rstrip("/"), course["branch"]
+
+
+def code_sources(notebook: nbformat.NotebookNode) -> list[str]:
+    return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def load_lesson(solution: Path, executed_dir: Path) -> Lesson:
+    """The executed copy of `solution`, refused if it is missing, stale, failed or unlabelled."""
+    copy = executed_dir / solution.name
+    if not copy.exists():
+        raise SiteError(f"{copy}: no executed copy of {solution.name}; run `make chapter` "
+                        "(or scripts/run_chapter.py) first")
+    notebook = nbformat.read(copy, as_version=4)
+    if code_sources(notebook) != code_sources(nbformat.read(solution, as_version=4)):
+        raise SiteError(f"{copy}: its code differs from {solution}; it was executed "
+                        "from another version of the lesson. Run `make chapter` again")
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if output.output_type == "error":
+                raise SiteError(f"{copy}: a cell failed ({output.ename}: {output.evalue}); "
+                                "fix the lesson before publishing it")
+    if "executed" not in notebook.metadata.get("course", {}):
+        raise SiteError(f"{copy}: does not say which data it ran on (metadata.course.executed); "
+                        "it was not written by scripts/run_chapter.py")
+    heading = next((line for cell in notebook.cells if cell.cell_type == "markdown"
+                    for line in cell.source.splitlines() if line.startswith("# ")), None)
+    if heading is None:
+        raise SiteError(f"{copy}: has no title (a markdown line starting with '# ')")
+    title = COLAB_BADGE.sub("", heading[2:]).strip()
+    return Lesson(solution.stem, title, notebook)
+
+
+class Media:
+    """Binary outputs written once each under media/, named by a hash of their bytes."""
+
+    def __init__(self, root: Path):
+        self.root = root / "media"
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def save(self, mimetype: str, payload: str) -> str:
+        data = base64.b64decode(payload)
+        name = hashlib.sha256(data).hexdigest()[:16] + EXTENSIONS.get(mimetype, ".wav")
+        path = self.root / name
+        if not path.exists():
+            path.write_bytes(data)
+        return f"media/{name}"
+
+    def link_data_uris(self, text: str) -> str:
+        return DATA_URI.sub(lambda m: self.save(m.group(1), re.sub(r"\s", "", m.group(2))), text)
+
+
+def snapshot_html(snapshot: dict, media: Media) -> str:
+    """An explorer's first state as a figure: caption, picture and (when there is one) the sound."""
+    parts = ['<figure class="explorer">',
+             f"<figcaption>Interactive explorer, shown at its first setting ({html.escape(snapshot['settings'])}). "
+             "Open the notebook in Colab or Binder to move its controls.</figcaption>"]
+    if snapshot.get("png"):
+        parts.append(f'<img src="{media.save("image/png", snapshot["png"])}" alt="explorer: {html.escape(snapshot["settings"])}">')
+    if snapshot.get("wav"):
+        parts.append(f'<audio controls preload="metadata" src="{media.save("audio/wav", snapshot["wav"])}"></audio>')
+    return "\n".join(parts + ["</figure>"])
+
+
+def prepare(notebook: nbformat.NotebookNode, media: Media) -> nbformat.NotebookNode:
+    """The notebook as the page shows it: markers out, media linked, explorers as snapshots."""
+    notebook = nbformat.from_dict(notebook)
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            cell.source = COLAB_BADGE.sub("", cell.source)  # the page's header has both badges
+            continue
+        if cell.cell_type != "code":
+            continue
+        cell.source = CHECK_MARKER.sub("", SOLUTION_MARKER.sub("", cell.source))
+        outputs = []
+        for output in cell.outputs:
+            if output.output_type in ("display_data", "execute_result"):
+                data = output.data
+                if "application/vnd.jupyter.widget-view+json" in data:
+                    snapshot = output.get("metadata", {}).get(SNAPSHOT_KEY)
+                    if not snapshot:
+                        continue  # a widget with no picture of itself (e.g. a progress bar): nothing to show
+                    output = nbformat.v4.new_output("display_data", data={"text/html": snapshot_html(snapshot, media)})
+                elif "application/javascript" in data:
+                    raise SiteError(f"a cell outputs JavaScript, which the site does not run: {cell.source[:60]!r}")
+                else:
+                    if "image/png" in data:
+                        output.metadata["filenames"] = {"image/png": media.save("image/png", data["image/png"])}
+                    if "text/html" in data:
+                        data["text/html"] = media.link_data_uris(data["text/html"])
+            outputs.append(output)
+        cell.outputs = outputs
+    notebook.metadata.pop("widgets", None)
+    return notebook
+
+
+def exporter():
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(template_name="basic", template_file="course.html.j2",
+                        extra_loaders=[DictLoader({"course.html.j2": TEMPLATE})],
+                        exclude_input_prompt=True, exclude_output_prompt=True)
+
+
+def data_note(stamp: dict) -> str:
+    categories = ", ".join(stamp.get("categories", []))
+    return (f"Outputs on these pages come from a run on the {html.escape(stamp['data'])} "
+            f"(categories: {html.escape(categories)}) on {html.escape(stamp['when'][:10])}.")
+
+
+def navigation(lessons: list[Lesson], index: int | None) -> str:
+    links = ['<a href="index.html">Home</a>']
+    if index is not None and index > 0:
+        links.append(f'<a rel="prev" href="{lessons[index - 1].page}">&larr; {html.escape(lessons[index - 1].title)}</a>')
+    if index is None:
+        links.append(f'<a rel="next" href="{lessons[0].page}">Start: {html.escape(lessons[0].title)} &rarr;</a>')
+    elif index + 1 < len(lessons):
+        links.append(f'<a rel="next" href="{lessons[index + 1].page}">{html.escape(lessons[index + 1].title)} &rarr;</a>')
+    return " ".join(links)
+
+
+def standin_banner(stamp_data: str) -> str:
+    return ('<div class="banner"><strong>Offline stand-in.</strong> The outputs on this page come from '
+            "generated sounds with ESC-50's layout, not from real recordings: accuracies, figures and clips "
+            f"will differ on the real data set. (Run on: {html.escape(stamp_data)}.)</div>")
+
+
+def lesson_page(lessons: list[Lesson], index: int, media: Media, url: str, branch: str) -> str:
+    lesson = lessons[index]
+    path = f"notebooks/{lesson.stem}.ipynb"
+    slug = url.removeprefix("https://github.com/")
+    badges = (f'<div class="badges"><a href="https://colab.research.google.com/github/{slug}/blob/{branch}/{path}">'
+              '<img src="assets/colab-badge.svg" alt="Open in Colab"></a>'
+              f'<a href="https://mybinder.org/v2/gh/{slug}/{branch}?urlpath=lab/tree/{path}">'
+              '<img src="assets/binder-badge.svg" alt="Launch Binder"></a>'
+              f'<a href="{url}/blob/{branch}/{path}">the notebook on GitHub</a></div>')
+    body, _ = exporter().from_notebook_node(prepare(lesson.notebook, media))
+    stamp = lesson.notebook.metadata["course"]["executed"]
+    top = badges + (standin_banner(stamp["data"]) if STANDIN_MARK in body else "")
+    return PAGE.format(title=html.escape(lesson.title), nav=navigation(lessons, index), top=top, body=body,
+                       data_note=data_note(stamp))
+
+
+def readme_html(text: str, lessons: list[Lesson], url: str, branch: str) -> str:
+    """The README as HTML: links to notebooks become lesson pages, other files GitHub links."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    body = markdown2html_mistune(text)
+    for remote, local in LOCAL_IMAGES.items():
+        body = body.replace(f'src="{remote}"', f'src="{local}"')
+    pages = {f"notebooks/{lesson.stem}.ipynb": lesson.page for lesson in lessons}
+    ids = {_github_slug(html.unescape(re.sub(r"<[^>]+>", "", m.group(2)))): m.group(1)
+           for m in re.finditer(r'<h[1-6] id="([^"]+)">(.*?)<a class="anchor-link"', body)}
+
+    def relink(match: re.Match) -> str:
+        target = html.unescape(match.group(1))
+        if target.startswith("#"):
+            return f'href="#{html.escape(ids.get(target[1:], target[1:]))}"'
+        if re.match(r"[a-z]+:", target):
+            return match.group(0)
+        if target in pages:
+            return f'href="{pages[target]}"'
+        return f'href="{html.escape(url)}/blob/{branch}/{html.escape(target)}"'
+
+    return re.sub(r'href="([^"]*)"', relink, body)
+
+
+def _github_slug(heading: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces to hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def home_page(lessons: list[Lesson], readme: Path, url: str, branch: str) -> str:
+    stamps = [lesson.notebook.metadata["course"]["executed"] for lesson in lessons]
+    datas = sorted({stamp["data"] for stamp in stamps})
+    standin = any(STANDIN_MARK in nbformat.writes(lesson.notebook) for lesson in lessons)
+    contents = "".join(f'<li><a href="{lesson.page}">{html.escape(lesson.title)}</a></li>' for lesson in lessons)
+    note = ('<div class="data-note"><p><strong>This is the executed web version of the notebooks.</strong> '
+            + " ".join(data_note(stamp) for stamp in stamps[:1])
+            + (" Lessons ran on different data: " + html.escape("; ".join(datas)) + "." if len(datas) > 1 else "")
+            + f"</p><ul>{contents}</ul></div>")
+    top = note + (standin_banner(", ".join(datas)) if standin else "")
+    return PAGE.format(title="Home", nav=navigation(lessons, None), top=top,
+                       body=readme_html(readme.read_text(), lessons, url, branch), data_note=data_note(stamps[0]))
+
+
+def check_offline(name: str, page: str) -> None:
+    """Refuse a page that would load anything (script, style, image, media) from another site."""
+    if "<script" in page:
+        raise SiteError(f"{name}: contains a <script>; the pages are meant to run none")
+    for attribute in re.findall(r'\s(?:src|srcset|poster|data)="([^"]*)"', page) + re.findall(
+            r'<link[^>]*href="([^"]*)"', page) + re.findall(r"url\(([^)]*)\)", page):
+        if re.match(r"\s*['\"]?(https?:)?//", attribute):
+            raise SiteError(f"{name}: would load {attribute!r} from outside the site")
+
+
+def build_site(executed_dir: Path, out: Path, solutions_dir: Path = SOLUTIONS, readme: Path = README) -> dict:
+    """Build the site into `out` (replaced whole at the end); return counts and the size in MB."""
+    from pygments.formatters import HtmlFormatter
+
+    solutions = sorted(solutions_dir.glob("[0-9][0-9]_*.ipynb"))
+    if not solutions:
+        raise SiteError(f"{solutions_dir}: no lesson notebooks")
+    lessons = [load_lesson(path, executed_dir) for path in solutions]
+    url, branch = repository()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        media = Media(staging)
+        (staging / "assets").mkdir()
+        for name, text in {**ASSETS, "pygments.css": HtmlFormatter(style="default").get_style_defs(".highlight")}.items():
+            (staging / "assets" / name).write_text(text)
+        pages = {lesson.page: lesson_page(lessons, i, media, url, branch) for i, lesson in enumerate(lessons)}
+        pages["index.html"] = home_page(lessons, readme, url, branch)
+        for name, page in pages.items():
+            check_offline(name, page)
+            (staging / name).write_text(page)
+        size = sum(path.stat().st_size for path in staging.rglob("*") if path.is_file()) / 1e6
+        if size > MAX_SITE_MB:
+            raise SiteError(f"{out}: the site would take {size:.1f} MB, above the limit of {MAX_SITE_MB} MB")
+        staging.chmod(0o755)
+        if out.exists():
+            shutil.rmtree(out)
+        os.replace(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return {"pages": len(pages), "media": len(list((out / "media").iterdir())), "megabytes": size}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--executed", type=Path, default=REPO / "artifacts" / "executed",
+                        help="the executed lessons (default: artifacts/executed)")
+    parser.add_argument("--out", type=Path, default=REPO / "artifacts" / "site",
+                        help="where the site goes (default: artifacts/site)")
+    args = parser.parse_args()
+    start = time.perf_counter()
+    try:
+        built = build_site(args.executed, args.out)
+    except SiteError as error:
+        print(f"build_site: {error}", file=sys.stderr)
+        return 1
+    print(f"build_site: {built['pages']} pages and {built['media']} media files, {built['megabytes']:.1f} MB, "
+          f"in {time.perf_counter() - start:.1f} s: {args.out}/index.html")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

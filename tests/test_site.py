@@ -1,0 +1,157 @@
+"""scripts/build_site.py on a two-lesson chapter made here; the real site is tested in test_site_browser.py."""
+
+from __future__ import annotations
+
+import base64
+import io
+import wave
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"picture").decode()
+STAMP = {"data": "offline stand-in", "categories": ["dog", "cow"], "when": "2026-11-26T10:00:00+00:00"}
+
+
+def _wav_base64(seconds: float = 0.1) -> str:
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1), out.setsampwidth(2), out.setframerate(8000)
+        out.writeframes(b"\0\0" * int(8000 * seconds))
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+WAV = _wav_base64()
+
+
+def _lesson(number: int, title: str) -> nbformat.NotebookNode:
+    answer = new_code_cell("def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION")
+    answer.metadata["course"] = {"exercise": f"{number}.1", "part": "answer"}
+    check = new_code_cell("# NBVAL_CHECK_OUTPUT\ncheck(f)")
+    check.metadata["course"] = {"exercise": f"{number}.1", "part": "check"}
+    return new_notebook(cells=[
+        new_markdown_cell(f"# {number}. {title}  [![Open in Colab](https://colab.research.google.com/assets/"
+                          "colab-badge.svg)](https://colab.research.google.com/github/a/b/blob/main/x.ipynb)"),
+        new_code_cell("plot()"), new_code_cell("listen()"), new_code_cell("explore()"), answer, check,
+    ])
+
+
+def _executed(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    run = nbformat.from_dict(notebook)
+    plot, listen, explore, _, check = run.cells[1:]
+    plot.outputs = [new_output("stream", name="stdout", text="OFFLINE STAND-IN IN USE (no network)\n"),
+                    new_output("display_data", data={"image/png": PNG, "text/plain": "<Figure>"})]
+    listen.outputs = [new_output("display_data", data={
+        "text/html": f'<audio controls="controls"><source src="data:audio/wav;base64,{WAV}" type="audio/wav" /></audio>',
+        "text/plain": "<Audio>"})]
+    explore.outputs = [
+        new_output("display_data", data={"application/vnd.jupyter.widget-view+json": {"model_id": "a"},
+                                         "text/plain": "ClipExplorer"},
+                   metadata={"course_utils/snapshot": {"settings": "category: dog", "png": PNG, "wav": WAV}}),
+        new_output("display_data", data={"application/vnd.jupyter.widget-view+json": {"model_id": "b"},
+                                         "text/plain": "progress"}),
+    ]
+    check.outputs = [new_output("stream", name="stdout", text="correct\n")]
+    run.metadata["course"] = {"executed": STAMP}
+    return run
+
+
+@pytest.fixture
+def chapter(tmp_path):
+    """A solutions folder, its executed copies and a README, as build_site reads them."""
+    solutions, executed = tmp_path / "solutions", tmp_path / "executed"
+    solutions.mkdir(), executed.mkdir()
+    for number, title in [(1, "First steps"), (2, "Next steps")]:
+        notebook = _lesson(number, title)
+        nbformat.write(notebook, solutions / f"0{number}_lesson.ipynb")
+        nbformat.write(_executed(notebook), executed / f"0{number}_lesson.ipynb")
+    readme = tmp_path / "README.md"
+    readme.write_text("# Course\n\n[![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/a/b/main)\n\n"
+                      "See [lesson 1](notebooks/01_lesson.ipynb), [the script](scripts/run.py) and "
+                      "[grading](#checking-and-grading).\n\n## Checking and grading\n\nText.\n")
+    return solutions, executed, readme
+
+
+@pytest.fixture
+def site(load_script):
+    return load_script("build_site")
+
+
+def _build(site, chapter, out):
+    solutions, executed, readme = chapter
+    return site.build_site(executed, out, solutions_dir=solutions, readme=readme)
+
+
+def test_lesson_pages_show_outputs_fold_solutions_and_link_media(site, chapter, tmp_path):
+    out = tmp_path / "site"
+    built = _build(site, chapter, out)
+    page = (out / "01_lesson.html").read_text()
+    assert built["pages"] == 3 and (out / "index.html").exists()
+    assert "<title>1. First steps · Practical deep learning for audio</title>" in page
+    assert '<details class="solution"><summary>Solution to exercise 1.1' in page
+    assert "BEGIN SOLUTION" not in page and "NBVAL_CHECK_OUTPUT" not in page and "correct" in page
+    assert "base64" not in page
+    png, wav = (f"media/{name}" for name in sorted(p.name for p in (out / "media").iterdir()))
+    assert png.endswith(".png") and wav.endswith(".wav")  # one file each, though each appears twice
+    assert page.count(f'src="{png}"') == 2 and page.count(f'src="{wav}"') == 2
+    assert (out / png).read_bytes() == base64.b64decode(PNG) and (out / wav).read_bytes() == base64.b64decode(WAV)
+    assert "shown at its first setting (category: dog)" in page and "progress" not in page
+    assert '<div class="banner"><strong>Offline stand-in.' in page
+    assert 'href="02_lesson.html"' in page and "colab.research.google.com/assets" not in page
+    assert "https://mybinder.org/v2/gh/practical-audio-dl/audio-course/main?urlpath=lab/tree/notebooks/01_lesson.ipynb" in page
+    assert 'rel="prev"' in (out / "02_lesson.html").read_text() and 'rel="prev"' not in page
+
+
+def test_home_page_is_the_readme_with_links_made_local(site, chapter, tmp_path):
+    out = tmp_path / "site"
+    _build(site, chapter, out)
+    home = (out / "index.html").read_text()
+    assert 'href="01_lesson.html">lesson 1</a>' in home
+    assert 'href="https://github.com/practical-audio-dl/audio-course/blob/main/scripts/run.py"' in home
+    assert 'href="#Checking-and-grading"' in home and 'id="Checking-and-grading"' in home
+    assert 'src="assets/binder-badge.svg"' in home and "badge_logo.svg" not in home
+    assert "come from a run on the offline stand-in (categories: dog, cow) on 2026-11-26" in home
+
+
+def test_a_copy_executed_from_another_version_is_refused(site, chapter, tmp_path):
+    solutions, executed, _ = chapter
+    notebook = nbformat.read(solutions / "02_lesson.ipynb", as_version=4)
+    notebook.cells[1].source = "plot(changed=True)"
+    nbformat.write(notebook, solutions / "02_lesson.ipynb")
+    with pytest.raises(site.SiteError, match=r"executed/02_lesson.ipynb: its code differs"):
+        _build(site, chapter, tmp_path / "site")
+
+
+def test_a_failed_run_or_missing_copy_is_refused_and_the_old_site_kept(site, chapter, tmp_path):
+    solutions, executed, _ = chapter
+    out = tmp_path / "site"
+    _build(site, chapter, out)
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    notebook = nbformat.read(executed / "01_lesson.ipynb", as_version=4)
+    notebook.cells[1].outputs = [new_output("error", ename="ValueError", evalue="bad clip", traceback=[])]
+    nbformat.write(notebook, executed / "01_lesson.ipynb")
+    with pytest.raises(site.SiteError, match=r"01_lesson.ipynb: a cell failed \(ValueError: bad clip\)"):
+        _build(site, chapter, out)
+    (executed / "01_lesson.ipynb").unlink()
+    with pytest.raises(site.SiteError, match="no executed copy of 01_lesson.ipynb"):
+        _build(site, chapter, out)
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site-")] == []
+
+
+def test_a_page_that_would_load_from_elsewhere_is_refused(site, chapter, tmp_path):
+    solutions, executed, _ = chapter
+    notebook = nbformat.read(executed / "02_lesson.ipynb", as_version=4)
+    notebook.cells.append(new_markdown_cell("![logo](https://example.org/logo.png)"))
+    nbformat.write(notebook, executed / "02_lesson.ipynb")
+    with pytest.raises(site.SiteError, match=r"02_lesson.html: would load 'https://example.org/logo.png'"):
+        _build(site, chapter, tmp_path / "site")
+
+
+def test_check_offline_catches_scripts_and_protocol_relative_urls(site):
+    with pytest.raises(site.SiteError, match="<script>"):
+        site.check_offline("a.html", "<p><script src=x.js></script></p>")
+    with pytest.raises(site.SiteError, match="//cdn.example.org/a.css"):
+        site.check_offline("a.html", '<link rel="stylesheet" href="//cdn.example.org/a.css">')
+    site.check_offline("a.html", '<a href="https://colab.research.google.com/x">Colab</a><img src="media/a.png">')

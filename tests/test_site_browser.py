@@ -1,0 +1,145 @@
+"""The built web version in Debian's Chromium, served from 127.0.0.1 with every other host blocked.
+
+Every page loads with no console error and no request leaving 127.0.0.1; each lesson page has a
+figure and a five-second clip that plays; every link inside the site resolves, anchors included.
+Screenshots go to artifacts/site-screenshots/.
+
+The site is artifacts/site/ (or $COURSE_SITE), as `make site` or `make test` builds it. Without a
+built site, Chromium or playwright the tests are skipped, unless COURSE_REQUIRE_BROWSER=1 (CI).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import require_or_skip
+
+REPO = Path(__file__).resolve().parents[1]
+SITE = Path(os.environ.get("COURSE_SITE", REPO / "artifacts" / "site"))
+LESSONS = sorted(path.stem for path in (REPO / "notebooks" / "solutions").glob("[0-9][0-9]_*.ipynb"))
+SCREENSHOTS = REPO / "artifacts" / "site-screenshots"
+CLIP_SECONDS = 5.0
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+# Resolves with the clip's duration once its metadata is in, then plays it (muted) for a moment.
+PLAY = """async (audio) => {
+    if (audio.readyState < 1) {
+        await new Promise((ok, fail) => {
+            audio.addEventListener('loadedmetadata', ok, {once: true});
+            audio.addEventListener('error', () => fail(new Error('cannot load ' + audio.currentSrc)), {once: true});
+            audio.load();
+        });
+    }
+    audio.muted = true;
+    await audio.play();
+    await new Promise(ok => setTimeout(ok, 400));
+    audio.pause();
+    return {duration: audio.duration, played: audio.currentTime, src: audio.currentSrc};
+}"""
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_url():
+    if not (SITE / "index.html").exists():
+        require_or_skip(f"no site at {SITE} (build it: make site)")
+    handler = functools.partial(_QuietHandler, directory=str(SITE))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def visit(browser, site_url):
+    """Open a page; record console errors, page errors and requests to other hosts (those are refused)."""
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    problems: list[str] = []
+
+    def route(request_route):
+        host = urllib.parse.urlsplit(request_route.request.url).hostname
+        if host == "127.0.0.1":
+            request_route.continue_()
+        else:
+            problems.append(f"request leaving 127.0.0.1: {request_route.request.url}")
+            request_route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("console", lambda message: message.type == "error" and problems.append(f"console: {message.text}"))
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+
+    def open_page(name: str):
+        problems.clear()
+        response = page.goto(f"{site_url}/{name}", wait_until="load")
+        assert response is not None and response.status == 200, f"{name}: {response and response.status}"
+        return page, problems
+
+    yield open_page
+    context.close()
+
+
+def test_the_site_has_a_page_per_lesson():
+    assert LESSONS and sorted(path.stem for path in SITE.glob("[0-9][0-9]_*.html")) == LESSONS
+
+
+@pytest.mark.parametrize("name", ["index", *LESSONS])
+def test_page_loads_offline_with_a_figure_and_a_clip_that_plays(visit, name):
+    page, problems = visit(f"{name}.html")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    if name != "index":
+        figures = page.eval_on_selector_all(
+            "main .output_area img", "images => images.map(i => i.complete && i.naturalWidth > 0)")
+        assert figures and all(figures), f"{name}: figures loaded: {figures}"
+        clips = page.locator("main audio")
+        assert clips.count() >= 1, f"{name}: no audio element"
+        played = [clips.nth(i).evaluate(PLAY) for i in range(clips.count())]
+        full = [clip for clip in played if abs(clip["duration"] - CLIP_SECONDS) < 0.05]
+        assert full, f"{name}: no clip lasts {CLIP_SECONDS} s: {played}"
+        assert all(clip["played"] > 0 for clip in played), f"{name}: a clip did not play: {played}"
+        assert page.locator("details.solution").count() >= 1, f"{name}: no folded solution"
+        assert page.locator('.badges a[href*="colab.research.google.com"]').count() == 1
+        assert page.locator('.badges a[href*="mybinder.org"]').count() == 1
+    assert problems == [], f"{name}: {problems}"
+
+
+def test_every_internal_link_resolves(visit, site_url):
+    targets: dict[str, set[str]] = {}
+    for name in ["index", *LESSONS]:
+        page, _ = visit(f"{name}.html")
+        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
+            if href.startswith(site_url):
+                address, _, fragment = href.partition("#")
+                targets.setdefault(address, set()).add(fragment)
+    assert len(targets) > len(LESSONS)
+    broken = []
+    for address, fragments in sorted(targets.items()):
+        try:
+            with urllib.request.urlopen(address, timeout=10) as response:
+                assert response.status == 200
+        except OSError as error:
+            broken.append(f"{address}: {error}")
+            continue
+        fragments.discard("")
+        if fragments:
+            page, _ = visit(address.removeprefix(site_url + "/") or "index.html")
+            missing = [f for f in fragments if not page.evaluate(
+                "f => document.getElementById(decodeURIComponent(f)) !== null", f)]
+            broken += [f"{address}#{fragment}" for fragment in missing]
+    assert broken == []
