@@ -261,7 +261,8 @@ def exporter():
 
 def data_note(stamp: dict) -> str:
     categories = ", ".join(stamp.get("categories", []))
-    return (f"Outputs on these pages come from a run on the {html.escape(stamp['data'])} "
+    data = "the offline stand-in" if stamp["data"] == "offline stand-in" else f"ESC-50 clips from {stamp['data']}"
+    return (f"Outputs on these pages come from a run on {html.escape(data)} "
             f"(categories: {html.escape(categories)}) on {html.escape(stamp['when'][:10])}.")
 
 
