@@ -106,3 +106,28 @@ def test_in_a_solution_every_error_counts(run_chapter):
     notebook = _executed(*WAITING)
     assert run_chapter.problems(notebook, learner_copy=False) == [
         "NotImplementedError: Exercise 1.1 in the cell starting '# NBVAL_CHECK_OUTPUT'"]
+
+
+@pytest.mark.slow
+def test_the_nbval_run_keeps_each_cells_outputs(tmp_path):
+    """run_chapter.KeepOutputs: the copies nbval executed, outputs and data stamp included."""
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# A lesson"),
+        nbformat.v4.new_code_cell('print("first")'),
+        nbformat.v4.new_code_cell("from IPython.display import HTML\nHTML('<b>shown</b>')"),
+        nbformat.v4.new_code_cell("6 * 7"),
+    ])
+    nbformat.write(notebook, tmp_path / "01_lesson.ipynb")
+    driver = ("import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); import pytest, run_chapter; "
+              "sys.exit(pytest.main(['-q', '-p', 'no:cacheprovider', '--nbval-lax', '--nbval-current-env', sys.argv[2]], "
+              "plugins=[run_chapter.KeepOutputs(Path(sys.argv[3]), {'data': 'offline stand-in'})]))")
+    result = subprocess.run([sys.executable, "-c", driver, REPO / "scripts", tmp_path / "01_lesson.ipynb",
+                             tmp_path / "out"], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    executed = nbformat.read(tmp_path / "out" / "01_lesson.ipynb", as_version=4)
+    printed, shown, answer = executed.cells[1:]
+    assert printed.outputs[0].text == "first\n" and printed.execution_count == 1
+    assert shown.outputs[0].data["text/html"] == "<b>shown</b>"
+    assert answer.outputs[0].data["text/plain"] == "42" and answer.outputs[0].execution_count == 3
+    assert executed.metadata.course.executed == {"data": "offline stand-in"}
+    assert not list((tmp_path / "out").glob("*.part"))
