@@ -39,7 +39,7 @@ SOLUTION_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MUL
 CHECK_MARKER = re.compile(r"^# NBVAL_CHECK_OUTPUT[ \t]*\n", re.MULTILINE)
 COLAB_BADGE = re.compile(r"\[!\[Open in Colab\]\([^)]*\)\]\([^)]*\)\s*")
 DATA_URI = re.compile(r"data:(audio/[\w.+-]+|image/png);base64,([A-Za-z0-9+/=\s]+)")
-EXTENSIONS = {"image/png": ".png"}  # audio/* -> .wav (IPython's Audio and the explorers send WAV)
+EXTENSIONS = {"image/png": ".png", "audio/wav": ".wav", "audio/x-wav": ".wav", "audio/mpeg": ".mp3"}
 MAX_SITE_MB = 50
 
 TEMPLATE = r"""{%- extends 'basic/index.html.j2' -%}
@@ -195,8 +195,10 @@ class Media:
         self.root.mkdir(parents=True, exist_ok=True)
 
     def save(self, mimetype: str, payload: str) -> str:
+        if mimetype not in EXTENSIONS:
+            raise SiteError(f"an output holds {mimetype}, which the site does not publish")
         data = base64.b64decode(payload)
-        name = hashlib.sha256(data).hexdigest()[:16] + EXTENSIONS.get(mimetype, ".wav")
+        name = hashlib.sha256(data).hexdigest()[:16] + EXTENSIONS[mimetype]
         path = self.root / name
         if not path.exists():
             path.write_bytes(data)
@@ -346,8 +348,8 @@ def check_offline(name: str, page: str) -> None:
     """Refuse a page that would load anything (script, style, image, media) from another site."""
     if "<script" in page:
         raise SiteError(f"{name}: contains a <script>; the pages are meant to run none")
-    for attribute in re.findall(r'\s(?:src|srcset|poster|data)="([^"]*)"', page) + re.findall(
-            r'<link[^>]*href="([^"]*)"', page) + re.findall(r"url\(([^)]*)\)", page):
+    for attribute in re.findall(r'\s(?:src|srcset|poster|data)\s*=\s*["\']?([^"\'\s>]*)', page) + re.findall(
+            r'<link[^>]*href\s*=\s*["\']?([^"\'\s>]*)', page) + re.findall(r"url\(([^)]*)\)", page):
         if re.match(r"\s*['\"]?(https?:)?//", attribute):
             raise SiteError(f"{name}: would load {attribute!r} from outside the site")
 

@@ -154,4 +154,6 @@ def test_check_offline_catches_scripts_and_protocol_relative_urls(site):
         site.check_offline("a.html", "<p><script src=x.js></script></p>")
     with pytest.raises(site.SiteError, match="//cdn.example.org/a.css"):
         site.check_offline("a.html", '<link rel="stylesheet" href="//cdn.example.org/a.css">')
+    with pytest.raises(site.SiteError, match="https://example.org/a.png"):
+        site.check_offline("a.html", "<img alt='x' src='https://example.org/a.png'>")
     site.check_offline("a.html", '<a href="https://colab.research.google.com/x">Colab</a><img src="media/a.png">')
