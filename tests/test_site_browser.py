@@ -1,7 +1,8 @@
 """The built web version in Debian's Chromium, served from 127.0.0.1 with every other host blocked.
 
 Every page loads with no console error and no request leaving 127.0.0.1; each lesson page has a
-figure and a five-second clip that plays; every link inside the site resolves, anchors included.
+figure, a five-second clip that plays, a folded solution, both badges, and the stand-in's banner
+exactly when it ran on the stand-in; every link inside the site resolves, anchors included.
 Screenshots go to artifacts/site-screenshots/.
 
 The site is artifacts/site/ (or $COURSE_SITE), as `make site` or `make test` builds it. Without a
@@ -116,6 +117,8 @@ def test_page_loads_offline_with_a_figure_and_a_clip_that_plays(visit, name):
         assert page.locator("details.solution").count() >= 1, f"{name}: no folded solution"
         assert page.locator('.badges a[href*="colab.research.google.com"]').count() == 1
         assert page.locator('.badges a[href*="mybinder.org"]').count() == 1
+        ran_on_standin = "run on the offline stand-in" in page.locator("footer.site").inner_text()
+        assert page.locator(".banner").is_visible() == ran_on_standin, f"{name}: stand-in banner"
     assert problems == [], f"{name}: {problems}"
 
 
