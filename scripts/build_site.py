@@ -157,20 +157,20 @@ def repository() -> tuple[str, str]:
     return course["repository"].rstrip("/"), course["branch"]
 
 
-def code_sources(notebook: nbformat.NotebookNode) -> list[str]:
-    return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+def cell_sources(notebook: nbformat.NotebookNode) -> list[tuple[str, str]]:
+    return [(cell.cell_type, cell.source) for cell in notebook.cells]
 
 
 def load_lesson(solution: Path, executed_dir: Path) -> Lesson:
     """The executed copy of `solution`, refused if it is missing, stale, failed or unlabelled."""
     copy = executed_dir / solution.name
     if not copy.exists():
-        raise SiteError(f"{copy}: no executed copy of {solution.name}; run `make chapter` "
+        raise SiteError(f"{copy}: no executed copy of {solution.name}; run `make site` "
                         "(or scripts/run_chapter.py) first")
     notebook = nbformat.read(copy, as_version=4)
-    if code_sources(notebook) != code_sources(nbformat.read(solution, as_version=4)):
-        raise SiteError(f"{copy}: its code differs from {solution}; it was executed "
-                        "from another version of the lesson. Run `make chapter` again")
+    if cell_sources(notebook) != cell_sources(nbformat.read(solution, as_version=4)):
+        raise SiteError(f"{copy}: its cells differ from {solution}; it was executed "
+                        "from another version of the lesson. Run `make site` (or scripts/run_chapter.py) again")
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
             if output.output_type == "error":

@@ -117,10 +117,13 @@ def test_home_page_is_the_readme_with_links_made_local(site, chapter, tmp_path):
 def test_a_copy_executed_from_another_version_is_refused(site, chapter, tmp_path):
     solutions, executed, _ = chapter
     notebook = nbformat.read(solutions / "02_lesson.ipynb", as_version=4)
-    notebook.cells[1].source = "plot(changed=True)"
-    nbformat.write(notebook, solutions / "02_lesson.ipynb")
-    with pytest.raises(site.SiteError, match=r"executed/02_lesson.ipynb: its code differs"):
-        _build(site, chapter, tmp_path / "site")
+    for edit in ["plot(changed=True)", "# 2. Next steps, reworded"]:
+        cell = notebook.cells[1 if edit.startswith("plot") else 0]
+        original, cell.source = cell.source, edit
+        nbformat.write(notebook, solutions / "02_lesson.ipynb")
+        with pytest.raises(site.SiteError, match=r"executed/02_lesson.ipynb: its cells differ"):
+            _build(site, chapter, tmp_path / "site")
+        cell.source = original
 
 
 def test_a_failed_run_or_missing_copy_is_refused_and_the_old_site_kept(site, chapter, tmp_path):
@@ -142,9 +145,10 @@ def test_a_failed_run_or_missing_copy_is_refused_and_the_old_site_kept(site, cha
 
 def test_a_page_that_would_load_from_elsewhere_is_refused(site, chapter, tmp_path):
     solutions, executed, _ = chapter
-    notebook = nbformat.read(executed / "02_lesson.ipynb", as_version=4)
-    notebook.cells.append(new_markdown_cell("![logo](https://example.org/logo.png)"))
-    nbformat.write(notebook, executed / "02_lesson.ipynb")
+    for folder in (solutions, executed):
+        notebook = nbformat.read(folder / "02_lesson.ipynb", as_version=4)
+        notebook.cells.append(new_markdown_cell("![logo](https://example.org/logo.png)"))
+        nbformat.write(notebook, folder / "02_lesson.ipynb")
     with pytest.raises(site.SiteError, match=r"02_lesson.html: would load 'https://example.org/logo.png'"):
         _build(site, chapter, tmp_path / "site")
 
