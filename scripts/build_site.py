@@ -294,7 +294,11 @@ def lesson_page(lessons: list[Lesson], index: int, media: Media, url: str, branc
               f'<a href="https://mybinder.org/v2/gh/{slug}/{branch}?urlpath=lab/tree/{path}">'
               '<img src="assets/binder-badge.svg" alt="Launch Binder"></a>'
               f'<a href="{url}/blob/{branch}/{path}">the notebook on GitHub</a></div>')
-    body, _ = exporter().from_notebook_node(prepare(lesson.notebook, media))
+    try:
+        shown = prepare(lesson.notebook, media)
+    except SiteError as error:
+        raise SiteError(f"{lesson.stem}.ipynb: {error}") from None
+    body, _ = exporter().from_notebook_node(shown)
     stamp = lesson.notebook.metadata["course"]["executed"]
     top = badges + (standin_banner(stamp["data"]) if STANDIN_MARK in body else "")
     return PAGE.format(title=html.escape(lesson.title), nav=navigation(lessons, index), top=top, body=body,

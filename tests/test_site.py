@@ -161,3 +161,12 @@ def test_check_offline_catches_scripts_and_protocol_relative_urls(site):
     with pytest.raises(site.SiteError, match="https://example.org/a.png"):
         site.check_offline("a.html", "<img alt='x' src='https://example.org/a.png'>")
     site.check_offline("a.html", '<a href="https://colab.research.google.com/x">Colab</a><img src="media/a.png">')
+
+
+def test_an_output_the_site_cannot_show_is_refused_with_its_lesson_named(site, chapter, tmp_path):
+    _, executed, _ = chapter
+    notebook = nbformat.read(executed / "01_lesson.ipynb", as_version=4)
+    notebook.cells[2].outputs.append(new_output("display_data", data={"application/javascript": "alert(1)"}))
+    nbformat.write(notebook, executed / "01_lesson.ipynb")
+    with pytest.raises(site.SiteError, match=r"^01_lesson.ipynb: a cell outputs JavaScript"):
+        _build(site, chapter, tmp_path / "site")
