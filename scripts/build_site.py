@@ -24,11 +24,11 @@ import shutil
 import sys
 import tempfile
 import time
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+from build_notebooks import repository  # a sibling script: scripts/ is on sys.path when run
 
 REPO = Path(__file__).resolve().parents[1]
 SOLUTIONS = REPO / "notebooks" / "solutions"
@@ -149,12 +149,6 @@ class Lesson:
     @property
     def page(self) -> str:
         return f"{self.stem}.html"
-
-
-def repository() -> tuple[str, str]:
-    """(URL, branch) from pyproject.toml's [tool.course]."""
-    course = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["course"]
-    return course["repository"].rstrip("/"), course["branch"]
 
 
 def cell_sources(notebook: nbformat.NotebookNode) -> list[tuple[str, str]]:

@@ -56,6 +56,8 @@ def real_sample() -> Path:
 def load_script():
     """Import a file of scripts/ as a module (the folder is no package): load_script("emulate")."""
 
+    sys.path.insert(0, str(REPO / "scripts"))  # as when a script runs: its siblings are importable
+
     def load(name: str):
         spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
         module = importlib.util.module_from_spec(spec)
