@@ -2,7 +2,7 @@
 
 Each check calls the learner's function on small inputs, compares the result with the
 course's tested helpers, and either raises WrongAnswer with a hint or prints one line:
-"Exercise N.M: correct." Any other exception comes from the learner's code; the grader
+its verdict (notebook_format.verdict). Any other exception comes from the learner's code; the grader
 (course_utils.grader) tells the two apart by that class.
 """
 
@@ -19,6 +19,7 @@ from torch import nn
 
 from . import augment, models
 from .crossval import CrossValidation
+from .notebook_format import verdict
 from .data import select_categories, split_by_fold
 from .server import Faults, serve_directory
 from .synthetic import standin_metadata, write_standin
@@ -29,7 +30,7 @@ class WrongAnswer(AssertionError):
 
 
 def _passed(exercise: str) -> None:
-    print(f"Exercise {exercise}: correct.")
+    print(verdict(exercise), end="")
 
 
 def _expect(condition: bool, hint: str) -> None:

@@ -1,8 +1,8 @@
 """The course's exercises: which lesson a notebook is, and its check cells as the course wrote them.
 
 scripts/build_notebooks.py writes exercises.json beside this file from the solution notebooks,
-and stamps every notebook: `metadata["course"]["lesson"]` on the notebook, and
-`{"exercise": "1.1", "part": "answer" | "check"}` under `"course"` on each exercise's cells.
+and stamps every notebook with its lesson and each exercise's answer and check cells with the
+exercise's id, in the metadata that course_utils.notebook_format describes.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from pathlib import Path
 
 import nbformat
 
-KEY = "course"
+from . import notebook_format as fmt
+from .notebook_format import KEY
+
 CATALOGUE = Path(__file__).with_name("exercises.json")
 
 
@@ -65,8 +67,7 @@ def find_lesson(name: str) -> Lesson:
 
 def identify_lesson(notebook: nbformat.NotebookNode, filename: str) -> Lesson:
     """The lesson named in the notebook's metadata, else in its file name; NotALesson says why not."""
-    stamp = notebook.get("metadata", {}).get(KEY)
-    named = stamp.get("lesson") if isinstance(stamp, dict) else None
+    named = fmt.course_stamp(notebook.get("metadata", {})).get("lesson")
     if named:
         if named not in lessons():
             raise NotALesson(f"its metadata names lesson {named!r}, which this course does not have")
@@ -80,10 +81,7 @@ def identify_lesson(notebook: nbformat.NotebookNode, filename: str) -> Lesson:
 
 def exercise_tag(cell: nbformat.NotebookNode) -> tuple[str, str] | None:
     """(exercise id, "answer" | "check") from a cell's stamp, or None."""
-    stamp = cell.get("metadata", {}).get(KEY)
-    if isinstance(stamp, dict) and "exercise" in stamp and "part" in stamp:
-        return str(stamp["exercise"]), str(stamp["part"])
-    return None
+    return fmt.exercise_tag(cell.get("metadata", {}))
 
 
 def _calls(source: str, function: str) -> bool:
@@ -91,8 +89,7 @@ def _calls(source: str, function: str) -> bool:
 
 
 def _defines(source: str, exercise: Exercise) -> bool:
-    stub = f'NotImplementedError("Exercise {exercise.id}")'
-    return stub in source or any(re.search(rf"^\s*(def|class)\s+{re.escape(name)}\b", source, re.MULTILINE)
+    return exercise.id in fmt.stubbed_exercises(source) or any(re.search(rf"^\s*(def|class)\s+{re.escape(name)}\b", source, re.MULTILINE)
                                  for name in exercise.defines)
 
 
@@ -100,7 +97,7 @@ def check_cell(exercise: Exercise) -> nbformat.NotebookNode:
     """The exercise's check cell as the course wrote it, with the output nbval expects."""
     output = nbformat.v4.new_output("stream", name="stdout", text=exercise.expected)
     return nbformat.v4.new_code_cell(exercise.check, execution_count=1, outputs=[output],
-                                     metadata={KEY: {"exercise": exercise.id, "part": "check"}})
+                                     metadata=fmt.tag(exercise.id, "check"))
 
 
 @dataclass
@@ -146,7 +143,7 @@ def restore_checks(notebook: nbformat.NotebookNode, lesson: Lesson) -> Restored:
         if not answers:
             unanswered.add(exercise.id)
         for answer in answers:
-            answer.metadata[KEY] = {"exercise": exercise.id, "part": "answer"}
+            answer.metadata.update(fmt.tag(exercise.id, "answer"))
     for number, cell in enumerate(cells):
         cell["id"] = f"graded-{number}"
     notebook.cells = cells

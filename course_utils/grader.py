@@ -22,6 +22,7 @@ from pathlib import Path
 import nbformat
 
 from .exercises import Lesson, NotALesson, identify_lesson, restore_checks
+from .notebook_format import stub_message
 
 RESULTS = ("correct", "wrong", "error", "not attempted", "not reached")
 # Settings that would let the grader's own configuration (or another submission's) leak in.
@@ -193,7 +194,7 @@ def _judge(exercise, check: dict, answer: dict | None, unanswered: bool, cell_se
     name, value = error["ename"], error["evalue"]
     if name == "WrongAnswer":
         return ExerciseResult(exercise.id, "wrong", value)
-    if name == "NotImplementedError" and value == f"Exercise {exercise.id}":
+    if name == "NotImplementedError" and value == stub_message(exercise.id):
         return ExerciseResult(exercise.id, "not attempted", "the exercise's stub still raises NotImplementedError")
     if name == "NameError" and unanswered:
         return ExerciseResult(exercise.id, "not attempted", f"its answer cell is missing ({value})")

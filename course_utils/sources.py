@@ -12,6 +12,7 @@ import pooch
 import requests
 
 from .constants import ENV_CACHE_DIR, ENV_SOURCE, ESC50_BASE_URL, METADATA_PATH
+from .notebook_format import STANDIN_MARK
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
@@ -57,7 +58,7 @@ SYNTHETIC = Source("synthetic")
 
 STANDIN_BANNER = """\
 {rule}
-  OFFLINE STAND-IN IN USE ({reason}).
+  {mark} ({reason}).
   These are generated sounds with ESC-50's layout, not real recordings.
   Every accuracy, plot and sound below comes from that stand-in and
   will NOT match the real data set. To use real data, set COURSE_DATA
@@ -67,7 +68,7 @@ STANDIN_BANNER = """\
 
 def announce_standin(reason: str) -> None:
     """Print the banner that labels every stand-in run."""
-    print(STANDIN_BANNER.format(rule="=" * 72, reason=reason))
+    print(STANDIN_BANNER.format(rule="=" * 72, mark=STANDIN_MARK, reason=reason))
 
 
 def cache_root(cache_dir: str | os.PathLike | None = None) -> Path:

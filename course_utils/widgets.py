@@ -23,9 +23,9 @@ from matplotlib.figure import Figure
 from .audio import load_audio, mel_spectrogram_db
 from .augment import frequency_mask, time_mask, time_shift
 from .constants import FMAX, HOP_LENGTH, N_MELS, SAMPLE_RATE
+from .notebook_format import SNAPSHOT_KEY
 from .plots import plot_spectrogram, plot_waveform
 
-SNAPSHOT_KEY = "course_utils/snapshot"  # in an explorer's output metadata; read by scripts/build_site.py
 
 
 def clip_figure(waveform: np.ndarray, title: str, n_mels: int = N_MELS, fmax: float = FMAX,

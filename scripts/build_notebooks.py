@@ -1,9 +1,10 @@
 """Stamp the repository URL into the notebooks and README, and generate the student copies.
 
 notebooks/solutions/ holds the complete lessons, the source of truth. Each student copy in
-notebooks/ is the same notebook with every block between `### BEGIN SOLUTION` and
-`### END SOLUTION` replaced by `raise NotImplementedError("Exercise N.M")`, and all outputs
-cleared except the expected line of each check cell (`# NBVAL_CHECK_OUTPUT`).
+notebooks/ is the same notebook with every solution block replaced by the exercise's stub,
+which raises NotImplementedError, and with no outputs and no execution counts: a learner's copy
+says nothing before it runs. The solutions keep only what nbval compares: the expected line of
+each check cell. The markers are those of course_utils.notebook_format.
 
 Both copies carry the lesson's name in their metadata, and each exercise's answer and check
 cells carry the exercise's id, so that the grader (course_utils.grader) finds them wherever a
@@ -27,14 +28,13 @@ from pathlib import Path
 
 import nbformat
 
-from course_utils.exercises import CATALOGUE, KEY
+from course_utils import notebook_format as fmt
+from course_utils.exercises import CATALOGUE
+from course_utils.notebook_format import KEY
 
 REPO = Path(__file__).resolve().parents[1]
 SOLUTIONS = REPO / "notebooks" / "solutions"
 STUDENTS = REPO / "notebooks"
-BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
-CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
-EXERCISE_HEADING = re.compile(r"^## Exercise (\d+\.\d+)", re.MULTILINE)
 
 
 def repository() -> tuple[str, str]:
@@ -52,25 +52,8 @@ def stamp(text: str, url: str, branch: str) -> str:
     return re.sub(r"mybinder\.org/v2/gh/[\w.-]+/[\w.-]+/[\w.-]+", f"mybinder.org/v2/gh/{slug}/{branch}", text)
 
 
-def strip_solution(source: str, exercise: str) -> str:
-    """Replace each solution block by a stub raising NotImplementedError."""
-    lines, out, inside = source.split("\n"), [], False
-    for line in lines:
-        if line.strip() == BEGIN:
-            indent = line[: len(line) - len(line.lstrip())]
-            out.append(f'{indent}raise NotImplementedError("Exercise {exercise}")')
-            inside = True
-        elif line.strip() == END:
-            inside = False
-        elif not inside:
-            out.append(line)
-    if inside:
-        raise ValueError(f"exercise {exercise}: {BEGIN} without {END}")
-    return "\n".join(out)
-
-
-def clean_outputs(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Clear every output except the check cells' expected lines.
+def clean_outputs(notebook: nbformat.NotebookNode, keep_checks: bool = True) -> nbformat.NotebookNode:
+    """Clear every output, except (with `keep_checks`) the check cells' expected lines.
 
     nbval compares a cell's output only when the cell has an execution count, so check cells
     keep one: their position among the code cells.
@@ -78,7 +61,7 @@ def clean_outputs(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     notebook = copy.deepcopy(notebook)
     code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
     for number, cell in enumerate(code_cells, start=1):
-        is_check = cell.source.startswith(CHECK_MARK)
+        is_check = keep_checks and fmt.is_check(cell.source)
         cell.execution_count = number if is_check else None
         if not is_check:
             cell.outputs = []
@@ -96,15 +79,15 @@ def stamp_exercises(notebook: nbformat.NotebookNode, lesson: str) -> nbformat.No
     for cell in notebook.cells:
         cell.metadata.pop(KEY, None)
         if cell.cell_type == "markdown":
-            headings = EXERCISE_HEADING.findall(cell.source)
+            headings = fmt.EXERCISE_HEADING.findall(cell.source)
             exercise = headings[-1] if headings else exercise
             continue
-        part = "answer" if BEGIN in cell.source else "check" if cell.source.startswith(CHECK_MARK) else None
+        part = "answer" if fmt.has_solution(cell.source) else "check" if fmt.is_check(cell.source) else None
         if part is None:
             continue
         if exercise is None:
             raise ValueError(f"{lesson}: an exercise's {part} cell comes before any '## Exercise N.M' heading")
-        cell.metadata[KEY] = {"exercise": exercise, "part": part}
+        cell.metadata.update(fmt.tag(exercise, part))
         seen.append((exercise, part))
     for exercise in dict.fromkeys(e for e, _ in seen):
         parts = [p for e, p in seen if e == exercise]
@@ -116,13 +99,12 @@ def stamp_exercises(notebook: nbformat.NotebookNode, lesson: str) -> nbformat.No
 
 def catalogue_entry(solution: nbformat.NotebookNode) -> dict:
     """The lesson's title and, per exercise, its pristine check cell and the names its answer defines."""
-    cells = {(c.metadata[KEY]["exercise"], c.metadata[KEY]["part"]): c
-             for c in solution.cells if KEY in c.metadata}
+    cells = {fmt.exercise_tag(c.metadata): c for c in solution.cells if fmt.exercise_tag(c.metadata)}
     exercises = []
     for exercise in dict.fromkeys(e for e, _ in cells):
         check = cells[exercise, "check"]
         expected = "".join(o.get("text", "") for o in check.outputs if o.output_type == "stream")
-        if expected != f"Exercise {exercise}: correct.\n":
+        if expected != fmt.verdict(exercise):
             raise ValueError(f"exercise {exercise}: the check cell's stored output is {expected!r}")
         answer = ast.parse(cells[exercise, "answer"].source)
         defines = [n.name for n in answer.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
@@ -137,13 +119,19 @@ def student_copy(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
     exercise = None
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
-            headings = EXERCISE_HEADING.findall(cell.source)
+            headings = fmt.EXERCISE_HEADING.findall(cell.source)
             exercise = headings[-1] if headings else exercise
-        elif BEGIN in cell.source:
+        elif fmt.has_solution(cell.source):
             if exercise is None:
                 raise ValueError(f"a solution block comes before any '## Exercise N.M' heading:\n{cell.source}")
-            cell.source = strip_solution(cell.source, exercise)
-    return clean_outputs(notebook)
+            cell.source = fmt.strip_solution(cell.source, exercise)
+    return clean_outputs(notebook, keep_checks=False)
+
+
+def stored_outputs(notebook: nbformat.NotebookNode) -> list[int]:
+    """Positions of the code cells that carry an output or an execution count."""
+    return [n for n, cell in enumerate(notebook.cells)
+            if cell.cell_type == "code" and (cell.outputs or cell.execution_count is not None)]
 
 
 def _write_if_changed(path: Path, notebook: nbformat.NotebookNode, check: bool) -> bool:
@@ -176,7 +164,10 @@ def main() -> int:
         if _write_if_changed(path, solution, args.check):
             stale.append(path)
         target = STUDENTS / path.name
-        if _write_if_changed(target, student_copy(solution), args.check):
+        learner = student_copy(solution)
+        if stored_outputs(learner):
+            raise SystemExit(f"{target}: a learner's copy would carry outputs in cells {stored_outputs(learner)}")
+        if _write_if_changed(target, learner, args.check):
             stale.append(target)
     if _write_text_if_changed(CATALOGUE, json.dumps(catalogue, indent=1, ensure_ascii=False) + "\n", args.check):
         stale.append(CATALOGUE)

@@ -28,15 +28,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+
+from course_utils.notebook_format import KEY, SNAPSHOT_KEY, STANDIN_MARK, course_stamp, strip_markers
 from build_notebooks import repository  # a sibling script: scripts/ is on sys.path when run
 
 REPO = Path(__file__).resolve().parents[1]
 SOLUTIONS = REPO / "notebooks" / "solutions"
 README = REPO / "README.md"
-SNAPSHOT_KEY = "course_utils/snapshot"  # course_utils.widgets.SNAPSHOT_KEY, without importing torch
-STANDIN_MARK = "OFFLINE STAND-IN IN USE"  # in course_utils.sources.STANDIN_BANNER
-SOLUTION_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
-CHECK_MARKER = re.compile(r"^# NBVAL_CHECK_OUTPUT[ \t]*\n", re.MULTILINE)
 COLAB_BADGE = re.compile(r"\[!\[Open in Colab\]\([^)]*\)\]\([^)]*\)\s*")
 DATA_URI = re.compile(r"data:(audio/[\w.+-]+|image/png);base64,([A-Za-z0-9+/=\s]+)")
 EXTENSIONS = {"image/png": ".png", "audio/wav": ".wav", "audio/x-wav": ".wav", "audio/mpeg": ".mp3"}
@@ -44,7 +42,7 @@ MAX_SITE_MB = 50
 
 TEMPLATE = r"""{%- extends 'basic/index.html.j2' -%}
 {% block input_group -%}
-{%- set stamp = cell.metadata.get('course', {}) -%}
+{%- set stamp = cell.metadata.get('""" + KEY + """', {}) -%}
 {%- if stamp.get('part') == 'answer' -%}
 <details class="solution"><summary>Solution to exercise {{ stamp.exercise }}: try it yourself first</summary>
 {{ super() }}
@@ -170,7 +168,7 @@ def load_lesson(solution: Path, executed_dir: Path) -> Lesson:
             if output.output_type == "error":
                 raise SiteError(f"{copy}: a cell failed ({output.ename}: {output.evalue}); "
                                 "fix the lesson before publishing it")
-    if "executed" not in notebook.metadata.get("course", {}):
+    if "executed" not in course_stamp(notebook.metadata):
         raise SiteError(f"{copy}: does not say which data it ran on (metadata.course.executed); "
                         "it was not written by scripts/run_chapter.py")
     heading = next((line for cell in notebook.cells if cell.cell_type == "markdown"
@@ -223,7 +221,7 @@ def prepare(notebook: nbformat.NotebookNode, media: Media) -> nbformat.NotebookN
             continue
         if cell.cell_type != "code":
             continue
-        cell.source = CHECK_MARKER.sub("", SOLUTION_MARKER.sub("", cell.source))
+        cell.source = strip_markers(cell.source)
         outputs = []
         for output in cell.outputs:
             if output.output_type in ("display_data", "execute_result"):
@@ -293,7 +291,7 @@ def lesson_page(lessons: list[Lesson], index: int, media: Media, url: str, branc
     except SiteError as error:
         raise SiteError(f"{lesson.stem}.ipynb: {error}") from None
     body, _ = exporter().from_notebook_node(shown)
-    stamp = lesson.notebook.metadata["course"]["executed"]
+    stamp = lesson.notebook.metadata[KEY]["executed"]
     top = badges + (standin_banner(stamp["data"]) if STANDIN_MARK in body else "")
     return PAGE.format(title=html.escape(lesson.title), nav=navigation(lessons, index), top=top, body=body,
                        data_note=data_note(stamp))
@@ -329,7 +327,7 @@ def _github_slug(heading: str) -> str:
 
 
 def home_page(lessons: list[Lesson], readme: Path, url: str, branch: str) -> str:
-    stamps = [lesson.notebook.metadata["course"]["executed"] for lesson in lessons]
+    stamps = [lesson.notebook.metadata[KEY]["executed"] for lesson in lessons]
     datas = sorted({stamp["data"] for stamp in stamps})
     standin = any(STANDIN_MARK in nbformat.writes(lesson.notebook) for lesson in lessons)
     contents = "".join(f'<li><a href="{lesson.page}">{html.escape(lesson.title)}</a></li>' for lesson in lessons)

@@ -18,11 +18,12 @@ from pathlib import Path
 
 import nbformat
 
+from course_utils import notebook_format as fmt
+
 REPO = Path(__file__).resolve().parents[1]
 LEARNER_COPY = REPO / "notebooks" / "01_data.ipynb"
 SOLUTION = REPO / "notebooks" / "solutions" / "01_data.ipynb"
 OTHER_LESSON = REPO / "notebooks" / "02_waveforms_and_spectrograms.ipynb"
-KEY = "course"
 
 WRONG_SPLIT = '''def train_val_split(metadata, categories, val_fold=1):
     """(train, val) rows of the chosen categories; fold `val_fold` validates."""
@@ -37,13 +38,12 @@ BROKEN_SPLIT = '''def train_val_split(metadata, categories, val_fold=1):
 
 
 def _cell(notebook: nbformat.NotebookNode, exercise: str, part: str) -> nbformat.NotebookNode:
-    return next(c for c in notebook.cells if c.metadata.get(KEY) == {"exercise": exercise, "part": part})
+    return next(c for c in notebook.cells if fmt.exercise_tag(c.metadata) == (exercise, part))
 
 
 def _solution_source(exercise: str) -> str:
     source = _cell(nbformat.read(SOLUTION, as_version=4), exercise, "answer").source
-    return "\n".join(line for line in source.split("\n") if line.strip() not in ("### BEGIN SOLUTION",
-                                                                                  "### END SOLUTION"))
+    return fmt.remove_solution_markers(source)
 
 
 def learner_copy() -> nbformat.NotebookNode:
@@ -67,7 +67,7 @@ def _after(notebook: nbformat.NotebookNode, exercise: str, part: str, source: st
 
 def tampered() -> nbformat.NotebookNode:
     notebook = answered({"1.1": WRONG_SPLIT})
-    _cell(notebook, "1.1", "check").source = '# NBVAL_CHECK_OUTPUT\nprint("Exercise 1.1: correct.")'
+    _cell(notebook, "1.1", "check").source = f"{fmt.CHECK_MARK}\nprint({fmt.verdict('1.1')!r}, end='')"
     return notebook
 
 
@@ -93,7 +93,7 @@ def inserted_cells() -> nbformat.NotebookNode:
 
 def stripped() -> nbformat.NotebookNode:
     notebook = answered()
-    notebook.metadata.pop(KEY)
+    notebook.metadata.pop(fmt.KEY)
     for cell in notebook.cells:
         cell.metadata.clear()
     return notebook

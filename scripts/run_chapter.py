@@ -30,11 +30,11 @@ import sys
 import time
 from pathlib import Path
 
+from course_utils import notebook_format as fmt
+
 REPO = Path(__file__).resolve().parents[1]
 SOLUTIONS = REPO / "notebooks" / "solutions"
 LEARNER_COPIES = REPO / "notebooks"
-STUB = re.compile(r'raise NotImplementedError\("Exercise (\d+\.\d+)"\)')
-CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
 ARTIFACTS = REPO / "artifacts"
 
 
@@ -101,7 +101,7 @@ class KeepOutputs:
 
     def pytest_sessionfinish(self, session) -> None:
         for name, notebook in self.notebooks.items():
-            notebook.metadata.setdefault("course", {})["executed"] = self.stamp
+            notebook.metadata.setdefault(fmt.KEY, {})["executed"] = self.stamp
             write_notebook(notebook, self.out_dir / name)
         if self.notebooks:
             print(f"\nrun_chapter: {len(self.notebooks)} executed copies written to {self.out_dir}")
@@ -125,7 +125,7 @@ def problems(notebook, learner_copy: bool) -> list[str]:
     NotImplementedError, every exercise must be waiting, and nothing else may fail.
     """
     found, waiting = [], set()
-    stubs = {n for cell in notebook.cells if cell.cell_type == "code" for n in STUB.findall(cell.source)}
+    stubs = {n for cell in notebook.cells if cell.cell_type == "code" for n in fmt.stubbed_exercises(cell.source)}
     for cell in notebook.cells:
         if cell.cell_type != "code":
             continue
@@ -134,9 +134,9 @@ def problems(notebook, learner_copy: bool) -> list[str]:
             found.append(f"stderr output in the cell starting {first_line!r}")
         for error in (o for o in cell.outputs if o.output_type == "error"):
             expected = (learner_copy and error.ename == "NotImplementedError"
-                        and (STUB.search(cell.source) or cell.source.startswith(CHECK_MARK)))
+                        and (fmt.stubbed_exercises(cell.source) or fmt.is_check(cell.source)))
             if expected:
-                waiting.add(error.evalue.removeprefix("Exercise "))
+                waiting.add(error.evalue.removeprefix(fmt.stub_message("")))
             else:
                 found.append(f"{error.ename}: {error.evalue} in the cell starting {first_line!r}")
     if learner_copy and waiting != stubs:
@@ -177,7 +177,7 @@ def _execute(notebooks: list[Path], out_dir: Path, max_memory_mib: float | None,
             pass  # the failed cell's error is in the notebook, and problems() reports it
         seconds = time.perf_counter() - start
         total += seconds
-        notebook.metadata.setdefault("course", {})["executed"] = stamp
+        notebook.metadata.setdefault(fmt.KEY, {})["executed"] = stamp
         write_notebook(notebook, out_dir / path.name)
         memory = f"{peak[0]:7.0f} MiB" if peak[0] else "n/a"
         print(f"{path.name:45s} {seconds:6.1f} s {memory:>12s}", flush=True)

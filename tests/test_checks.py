@@ -7,6 +7,7 @@ import pytest
 import torch
 from torch import nn
 
+from course_utils import notebook_format as fmt
 from course_utils import checks
 from course_utils.augment import time_mask, time_shift
 from course_utils.data import prepare_data, select_categories, split_by_fold
@@ -93,6 +94,6 @@ def test_check_getitem(tmp_path, capsys):
             return features, 0, label
 
     checks.check_getitem(Right, data.val, data.audio_dir, data.categories)
-    assert capsys.readouterr().out.endswith("Exercise 3.1: correct.\n")
+    assert capsys.readouterr().out.endswith(fmt.verdict("3.1"))
     with pytest.raises(checks.WrongAnswer, match="position in `categories`"):
         checks.check_getitem(WrongTarget, data.val, data.audio_dir, data.categories)

@@ -1,6 +1,7 @@
 import pandas as pd
 import pytest
 
+from course_utils import notebook_format as fmt
 from course_utils.constants import DEFAULT_CATEGORIES, METADATA_COLUMNS
 from course_utils.data import (
     course_categories,
@@ -124,7 +125,7 @@ def test_standin_is_announced_wherever_it_comes_from(how, server, standin_root, 
     metadata = load_metadata(spec, tmp_path)
     banner = capsys.readouterr().out
     assert is_standin(metadata)
-    assert "OFFLINE STAND-IN IN USE" in banner and "NOT match" in banner
+    assert fmt.STANDIN_MARK in banner and "NOT match" in banner
     load_metadata(spec, tmp_path)
     assert capsys.readouterr().out == ""  # once per source and process is enough
 

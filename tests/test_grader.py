@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from course_utils import notebook_format as fmt
 from course_utils import grader
 from course_utils.exercises import lessons
 from course_utils.grader import Limits, classify, find_submissions, grade_all, grade_submission, read_submission
@@ -34,7 +35,7 @@ def _results(events, **options):
 
 
 def test_each_kind_of_result_from_the_check_cells():
-    events = (_check(1, "1.1", stdout="debugging\nExercise 1.1: correct.\n")
+    events = (_check(1, "1.1", stdout="debugging\n" + fmt.verdict("1.1"))
               + _check(2, "1.2", error={"ename": "WrongAnswer", "evalue": "A 404 answer must raise an error."}))
     assert _results(events)[0] == [("correct", ""), ("wrong", "A 404 answer must raise an error.")]
     events = (_check(1, "1.1", error={"ename": "NotImplementedError", "evalue": "Exercise 1.1"})
@@ -49,7 +50,7 @@ def test_a_stub_message_of_another_exercise_is_an_error_not_a_skip():
 
 
 def test_a_check_that_prints_no_verdict_is_no_success():
-    assert _results(_check(1, "1.1", stdout="Exercise 1.1: correct.\nmore\n"))[0][0][0] == "error"
+    assert _results(_check(1, "1.1", stdout=fmt.verdict("1.1") + "more\n"))[0][0][0] == "error"
 
 
 def test_a_missing_answer_is_not_attempted_and_a_broken_one_is_named():
@@ -62,7 +63,7 @@ def test_a_missing_answer_is_not_attempted_and_a_broken_one_is_named():
 
 
 def test_after_a_kernel_death_the_rest_is_not_reached():
-    events = _check(1, "1.1", stdout="Exercise 1.1: correct.\n") + [
+    events = _check(1, "1.1", stdout=fmt.verdict("1.1")) + [
         _start(2, line="import os / os._exit(1)"), {"event": "kernel died", "cell": 2}]
     results, notes = _results(events)
     assert results == [("correct", ""), ("not reached", "the kernel died in the cell 'import os / os._exit(1)'")]
@@ -89,7 +90,7 @@ def test_time_limits_per_cell_and_per_submission():
 
 def test_errors_outside_the_exercises_are_noted():
     events = [_start(1, line="paths = download_clips(subset, source)"),
-              _end(1, error={"ename": "DownloadError", "evalue": "3 clips failed"})] + _check(2, "1.1", stdout="Exercise 1.1: correct.")
+              _end(1, error={"ename": "DownloadError", "evalue": "3 clips failed"})] + _check(2, "1.1", stdout=fmt.verdict("1.1").strip())
     results, notes = _results(events)
     assert results[0] == ("correct", "")
     assert notes == ["the cell 'paths = download_clips(subset, source)' raised DownloadError: 3 clips failed"]

@@ -13,6 +13,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from course_utils import notebook_format as fmt
+
 REPO = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted((REPO / "notebooks" / "solutions").glob("[0-9][0-9]_*.ipynb"))
 
@@ -31,17 +33,33 @@ def test_student_copies_are_up_to_date():
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
-def test_each_exercise_has_a_stub_and_a_stored_check(solution, run_chapter):
+def test_each_exercise_has_a_stub_and_a_check(solution):
     student = nbformat.read(REPO / "notebooks" / solution.name, as_version=4)
     code = [cell for cell in student.cells if cell.cell_type == "code"]
-    stubs = [m for cell in code for m in run_chapter.STUB.findall(cell.source)]
-    checks = [cell for cell in code if cell.source.startswith(run_chapter.CHECK_MARK)]
-    assert 2 <= len(stubs) <= 3
+    stubs = list(dict.fromkeys(m for cell in code for m in fmt.stubbed_exercises(cell.source)))
+    checks = [cell for cell in code if fmt.is_check(cell.source)]
+    assert 2 <= len(stubs) <= 4
     assert len(checks) == len(stubs)
-    for exercise, check in zip(stubs, checks):
-        assert check.outputs[0]["text"] == f"Exercise {exercise}: correct.\n"
-    assert all("BEGIN SOLUTION" not in cell.source for cell in code)
-    assert sum(len(cell.outputs) for cell in code) == len(checks)  # only the expected lines are stored
+    assert not any(fmt.has_solution(cell.source) for cell in code)
+
+
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
+def test_learner_copies_store_no_output_and_solutions_only_the_verdicts(solution):
+    student = nbformat.read(REPO / "notebooks" / solution.name, as_version=4)
+    assert [(c.outputs, c.execution_count) for c in student.cells if c.cell_type == "code"
+            if c.outputs or c.execution_count is not None] == []
+    code = [cell for cell in nbformat.read(solution, as_version=4).cells if cell.cell_type == "code"]
+    checks = [cell for cell in code if fmt.is_check(cell.source)]
+    assert [fmt.verdicts(c.outputs[0]["text"]) for c in checks] == [[fmt.exercise_tag(c.metadata)[0]] for c in checks]
+    assert sum(len(cell.outputs) for cell in code) == len(checks)
+
+
+def test_the_build_refuses_a_learner_copy_with_outputs(load_script, monkeypatch):
+    build = load_script("build_notebooks")
+    monkeypatch.setattr(build, "student_copy", lambda solution: solution)  # outputs left in
+    monkeypatch.setattr(sys, "argv", ["build_notebooks.py", "--check"])
+    with pytest.raises(SystemExit, match=r"01_data.ipynb: a learner's copy would carry outputs"):
+        build.main()
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
@@ -74,8 +92,8 @@ def _error(ename: str, evalue: str) -> dict:
     return {"output_type": "error", "ename": ename, "evalue": evalue, "traceback": []}
 
 
-STUB_CELL = 'def f():\n    raise NotImplementedError("Exercise 1.1")'
-CHECK_CELL = "# NBVAL_CHECK_OUTPUT\ncheck(f)"
+STUB_CELL = f"def f():\n    {fmt.stub('1.1')}"
+CHECK_CELL = f"{fmt.CHECK_MARK}\ncheck(f)"
 WAITING = [(STUB_CELL, []), (CHECK_CELL, [_error("NotImplementedError", "Exercise 1.1")])]
 
 
@@ -105,7 +123,7 @@ def test_an_exercise_that_does_not_wait_is_reported(run_chapter):
 def test_in_a_solution_every_error_counts(run_chapter):
     notebook = _executed(*WAITING)
     assert run_chapter.problems(notebook, learner_copy=False) == [
-        "NotImplementedError: Exercise 1.1 in the cell starting '# NBVAL_CHECK_OUTPUT'"]
+        f"NotImplementedError: Exercise 1.1 in the cell starting {fmt.CHECK_MARK!r}"]
 
 
 @pytest.mark.slow

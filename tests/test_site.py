@@ -10,6 +10,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from course_utils import notebook_format as fmt
+
 PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"picture").decode()
 STAMP = {"data": "offline stand-in", "categories": ["dog", "cow"], "when": "2026-11-26T10:00:00+00:00"}
 
@@ -26,10 +28,10 @@ WAV = _wav_base64()
 
 
 def _lesson(number: int, title: str) -> nbformat.NotebookNode:
-    answer = new_code_cell("def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION")
-    answer.metadata["course"] = {"exercise": f"{number}.1", "part": "answer"}
-    check = new_code_cell("# NBVAL_CHECK_OUTPUT\ncheck(f)")
-    check.metadata["course"] = {"exercise": f"{number}.1", "part": "check"}
+    answer = new_code_cell(f"def f():\n    {fmt.BEGIN_SOLUTION}\n    return 1\n    {fmt.END_SOLUTION}")
+    answer.metadata.update(fmt.tag(f"{number}.1", "answer"))
+    check = new_code_cell(f"{fmt.CHECK_MARK}\ncheck(f)")
+    check.metadata.update(fmt.tag(f"{number}.1", "check"))
     return new_notebook(cells=[
         new_markdown_cell(f"# {number}. {title}  [![Open in Colab](https://colab.research.google.com/assets/"
                           "colab-badge.svg)](https://colab.research.google.com/github/a/b/blob/main/x.ipynb)"),
@@ -40,7 +42,7 @@ def _lesson(number: int, title: str) -> nbformat.NotebookNode:
 def _executed(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     run = nbformat.from_dict(notebook)
     plot, listen, explore, _, check = run.cells[1:]
-    plot.outputs = [new_output("stream", name="stdout", text="OFFLINE STAND-IN IN USE (no network)\n"),
+    plot.outputs = [new_output("stream", name="stdout", text=f"{fmt.STANDIN_MARK} (no network)\n"),
                     new_output("display_data", data={"image/png": PNG, "text/plain": "<Figure>"})]
     listen.outputs = [new_output("display_data", data={
         "text/html": f'<audio controls="controls"><source src="data:audio/wav;base64,{WAV}" type="audio/wav" /></audio>',
@@ -48,12 +50,12 @@ def _executed(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     explore.outputs = [
         new_output("display_data", data={"application/vnd.jupyter.widget-view+json": {"model_id": "a"},
                                          "text/plain": "ClipExplorer"},
-                   metadata={"course_utils/snapshot": {"settings": "category: dog", "png": PNG, "wav": WAV}}),
+                   metadata={fmt.SNAPSHOT_KEY: {"settings": "category: dog", "png": PNG, "wav": WAV}}),
         new_output("display_data", data={"application/vnd.jupyter.widget-view+json": {"model_id": "b"},
                                          "text/plain": "progress"}),
     ]
     check.outputs = [new_output("stream", name="stdout", text="correct\n")]
-    run.metadata["course"] = {"executed": STAMP}
+    run.metadata[fmt.KEY] = {"executed": STAMP}
     return run
 
 
@@ -90,7 +92,7 @@ def test_lesson_pages_show_outputs_fold_solutions_and_link_media(site, chapter, 
     assert built["pages"] == 3 and (out / "index.html").exists()
     assert "<title>1. First steps · Practical deep learning for audio</title>" in page
     assert '<details class="solution"><summary>Solution to exercise 1.1' in page
-    assert "BEGIN SOLUTION" not in page and "NBVAL_CHECK_OUTPUT" not in page and "correct" in page
+    assert fmt.BEGIN_SOLUTION not in page and fmt.CHECK_MARK not in page and "correct" in page
     assert "base64" not in page
     png, wav = (f"media/{name}" for name in sorted(p.name for p in (out / "media").iterdir()))
     assert png.endswith(".png") and wav.endswith(".wav")  # one file each, though each appears twice
