@@ -88,15 +88,21 @@ def cv_table(results: Mapping[str, CrossValidation]) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def paired_comparison(baseline: CrossValidation, other: CrossValidation) -> str:
-    """How `other` differs from `baseline`, fold by fold (both must use the same folds)."""
-    if baseline.accuracy.keys() != other.accuracy.keys():
-        raise ValueError(f"different folds: {sorted(baseline.accuracy)} and {sorted(other.accuracy)}")
-    differences = [other.accuracy[k] - baseline.accuracy[k] for k in baseline.accuracy]
+def compare_folds(baseline: dict, other: dict) -> tuple[int, int, float]:
+    """(folds where `other` is better, folds where it is worse, mean of other - baseline), fold by fold."""
+    if baseline.keys() != other.keys():
+        raise ValueError(f"different folds: {sorted(baseline)} and {sorted(other)}")
+    differences = [other[fold] - baseline[fold] for fold in baseline]
     better = sum(d > 1e-9 for d in differences)
     worse = sum(d < -1e-9 for d in differences)
-    equal = len(differences) - better - worse
-    return (f"{statistics.fmean(differences):+.3f} on average; better on {_folds(better)}, "
+    return better, worse, statistics.fmean(differences)
+
+
+def paired_comparison(baseline: CrossValidation, other: CrossValidation) -> str:
+    """How `other` differs from `baseline`, fold by fold (both must use the same folds)."""
+    better, worse, mean = compare_folds(baseline.accuracy, other.accuracy)
+    equal = len(baseline.accuracy) - better - worse
+    return (f"{mean:+.3f} on average; better on {_folds(better)}, "
             f"worse on {_folds(worse)}, equal on {_folds(equal)}")
 
 

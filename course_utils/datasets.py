@@ -12,7 +12,7 @@ import pandas as pd
 import torch
 from torch.utils.data import Dataset
 
-from .audio import load_audio
+from .audio import load_audio, mel_spectrogram_db
 from .cache import DiskCache
 from .constants import CLIP_SECONDS, SAMPLE_RATE
 
@@ -95,3 +95,10 @@ class WavDataset(Dataset):
             features = self.augment(features)
         label = self.labels[index]
         return features, self.categories.index(label), label
+
+
+def spectrogram_datasets(train: pd.DataFrame, val: pd.DataFrame, audio_dir: str | os.PathLike,
+                         categories: Sequence[str], augment: Callable | None = None) -> tuple[WavDataset, WavDataset]:
+    """Cached mel-spectrogram Datasets for training and validation; `augment` applies to training only."""
+    return (WavDataset(train, audio_dir, categories, transform=mel_spectrogram_db, augment=augment, cache=True),
+            WavDataset(val, audio_dir, categories, transform=mel_spectrogram_db, cache=True))

@@ -194,6 +194,8 @@ def _judge(exercise, check: dict, answer: dict | None, unanswered: bool, cell_se
     name, value = error["ename"], error["evalue"]
     if name == "WrongAnswer":
         return ExerciseResult(exercise.id, "wrong", value)
+    if name == "AnswerError":  # the check names the learner's exception itself
+        return ExerciseResult(exercise.id, "error", value)
     if name == "NotImplementedError" and value == stub_message(exercise.id):
         return ExerciseResult(exercise.id, "not attempted", "the exercise's stub still raises NotImplementedError")
     if name == "NameError" and unanswered:

@@ -113,6 +113,7 @@ def plot_history(history: History, title: str = "Training curves") -> Figure:
     acc_ax.plot(epochs, history.train_accuracy, "o-", label="training")
     if history.val_loss:
         loss_ax.plot(epochs, history.val_loss, "s--", label="validation")
+    if history.val_accuracy:
         acc_ax.plot(epochs, history.val_accuracy, "s--", label="validation")
     loss_ax.set(xlabel="Epoch", ylabel="Cross-entropy loss", title="Loss")
     acc_ax.set(xlabel="Epoch", ylabel="Accuracy", title="Accuracy", ylim=(0, 1.02))

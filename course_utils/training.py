@@ -89,6 +89,7 @@ def evaluate(
 ) -> Evaluation:
     """Accuracy, mean loss and confusion matrix over `loader`, in eval mode and without gradients.
 
+    `loss_fn(scores, targets)` returns the batch's mean loss, as nn.CrossEntropyLoss() does.
     Changes no weight and no BatchNorm statistic; the model's train/eval mode is restored.
     """
     was_training = model.training
@@ -100,7 +101,7 @@ def evaluate(
             for batch in loader:
                 features, targets = _batch(batch, device)
                 scores = model(features)
-                total_loss += loss_fn(scores, targets, reduction="sum").item()
+                total_loss += loss_fn(scores, targets).item() * len(targets)
                 predictions = scores.argmax(dim=1)
                 correct += (predictions == targets).sum().item()
                 count += len(targets)
@@ -128,6 +129,34 @@ def _train_step(model: nn.Module, batch, optimizer: torch.optim.Optimizer, loss_
     return scores, targets, loss
 
 
+def _epoch(model: nn.Module, loader: DataLoader, optimizer: torch.optim.Optimizer, loss_fn: Callable,
+           device: torch.device | str, scheduler=None) -> tuple[float, float]:
+    """One epoch in train mode; (mean loss per clip, accuracy), measured while the weights change."""
+    model.train()
+    total_loss, correct, count = 0.0, 0, 0
+    for batch in loader:
+        scores, targets, loss = _train_step(model, batch, optimizer, loss_fn, device)
+        if scheduler is not None:
+            scheduler.step()
+        total_loss += loss.item() * len(targets)
+        correct += (scores.argmax(dim=1) == targets).sum().item()
+        count += len(targets)
+    if count == 0:
+        raise ValueError("the loader yielded no data to train on")
+    return total_loss / count, correct / count
+
+
+def train_one_epoch(model: nn.Module, loader: DataLoader, optimizer: torch.optim.Optimizer,
+                    device: torch.device | str = "cpu", loss_fn: Callable = nn.functional.cross_entropy) -> float:
+    """One pass over `loader` in train mode; the mean training loss per clip (lesson 5's exercise)."""
+    return _epoch(model, loader, optimizer, loss_fn, device)[0]
+
+
+def accuracy_on(model: nn.Module, loader: DataLoader, device: torch.device | str = "cpu") -> float:
+    """Accuracy over `loader` in eval mode without gradients (lesson 5's exercise)."""
+    return evaluate(model, loader, device).accuracy
+
+
 def fit(
     model: nn.Module,
     train_loader: DataLoader,
@@ -149,18 +178,10 @@ def fit(
     history = History()
     bar = tqdm(range(epochs), desc=f"Training {type(model).__name__}", unit="epoch", disable=not progress)
     for _ in bar:
-        model.train()
-        total_loss, correct, count = 0.0, 0, 0
-        for batch in train_loader:
-            scores, targets, loss = _train_step(model, batch, optimizer, loss_fn, device)
-            if scheduler is not None:
-                scheduler.step()
-            total_loss += loss.item() * len(targets)
-            correct += (scores.argmax(dim=1) == targets).sum().item()
-            count += len(targets)
-        history.train_loss.append(total_loss / count)
-        history.train_accuracy.append(correct / count)
-        summary = {"loss": f"{total_loss / count:.3f}", "acc": f"{correct / count:.2f}"}
+        loss, accuracy = _epoch(model, train_loader, optimizer, loss_fn, device, scheduler)
+        history.train_loss.append(loss)
+        history.train_accuracy.append(accuracy)
+        summary = {"loss": f"{loss:.3f}", "acc": f"{accuracy:.2f}"}
         if val_loader is not None:
             result = evaluate(model, val_loader, device, loss_fn)
             history.val_loss.append(result.loss)

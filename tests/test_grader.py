@@ -44,6 +44,11 @@ def test_each_kind_of_result_from_the_check_cells():
                                    ("error", "KeyError: 'categry'")]
 
 
+def test_an_error_the_check_named_is_reported_in_its_words():
+    named = {"ename": "AnswerError", "evalue": "download_file raised TypeError: can't concat"}
+    assert _results(_check(2, "1.2", error=named))[0][1] == ("error", "download_file raised TypeError: can't concat")
+
+
 def test_a_stub_message_of_another_exercise_is_an_error_not_a_skip():
     events = _check(1, "1.1", error={"ename": "NotImplementedError", "evalue": "Exercise 1.2"})
     assert _results(events)[0][0] == ("error", "NotImplementedError: Exercise 1.2")
@@ -196,7 +201,7 @@ def test_each_submission_gets_its_results(graded, name, expected):
 def test_the_details_a_learner_reads(graded):
     assert graded["wrong.ipynb"].results[0].detail == "No training row may come from fold 1."
     assert graded["tampered_check.ipynb"].results[0].detail == "No training row may come from fold 1."
-    assert graded["error.ipynb"].results[0].detail == "KeyError: 'categry'"
+    assert graded["error.ipynb"].results[0].detail == "train_val_split raised KeyError: 'categry'"
     assert graded["kernel_death.ipynb"].results[1].detail == "the kernel died in the cell 'import os / os._exit(1)'"
     assert graded["endless_loop.ipynb"].notes == [
         f"the cell 'while True: / pass' ran past {CELL_SECONDS} s and was interrupted"]
