@@ -61,12 +61,16 @@ def _call(what: str, function: Callable, *args, **kwargs):
     except Exception as error:  # noqa: BLE001  (whatever the learner's code raised)
         hint = f"{what} raised {type(error).__name__}: {error}"
         if isinstance(error, TypeError):
-            given = ", ".join(type(a).__module__.replace("builtins", "").lstrip(".") + ("." if type(a).__module__
-                              != "builtins" else "") + type(a).__name__ for a in args)
+            given = ", ".join(_type_name(a) for a in args)
             hint += f"\nThe check called it with arguments of these types: ({given}). Check what the exercise says each argument is."
         elif isinstance(error, ValueError) and "unpack" in str(error):
             hint += "\nItems and batches of the course's Datasets and DataLoaders have three parts: (features, targets, labels)."
         raise AnswerError(hint) from error
+
+
+def _type_name(value) -> str:
+    kind = type(value)
+    return kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
 
 
 def _exercise(exercise: str):
@@ -382,14 +386,23 @@ class _Tracked(torch.Tensor):
         return super().__torch_function__(func, types, args, kwargs or {})
 
 
-def _tracked_batches(features: torch.Tensor, targets: torch.Tensor, sizes: list[int]) -> list:
+class _Batches(list):
+    """A list of batches with what a DataLoader also offers: .dataset and .batch_size."""
+
+    dataset: list
+    batch_size: int
+
+
+def _tracked_batches(features: torch.Tensor, targets: torch.Tensor, sizes: list[int]) -> _Batches:
     """Batches like a course DataLoader's, (features, targets, labels), of the given sizes."""
-    batches, start = [], 0
+    batches, start = _Batches(), 0
     for size in sizes:
         x = features[start : start + size].as_subclass(_Tracked)
         y = targets[start : start + size].as_subclass(_Tracked)
         batches.append([x, y, [f"clip {i}" for i in range(start, start + size)]])
         start += size
+    batches.dataset = [(features[i], int(targets[i]), f"clip {i}") for i in range(len(targets))]
+    batches.batch_size = sizes[0]
     return batches
 
 
@@ -540,9 +553,10 @@ def check_random_shift(shift_class: type) -> None:
         _expect(max(map(abs, shifts)) <= limit, f"With max_fraction={fraction} and {n_frames} frames no shift may "
                 f"exceed {limit} frames; got {max(map(abs, shifts))}. The frames are the last axis.")
         _expect(min(shifts) < 0 < max(shifts), "Shift both ways: later (positive) and earlier (negative).")
-        _expect(max(map(abs, shifts)) >= limit - 2 and len(set(shifts)) >= limit,
-                f"In 200 draws the shifts covered only {sorted(set(shifts))}: draw uniformly from "
-                f"-{limit} to {limit} frames, i.e. int(max_fraction * frames).")
+        _expect(len(set(shifts)) >= limit and (min(shifts), max(shifts)) == (-limit, limit),
+                f"In 200 draws the shifts went from {min(shifts)} to {max(shifts)}: draw uniformly from "
+                f"-{limit} to {limit} frames, both included, i.e. limit = int(max_fraction * frames) "
+                "(torch.randint's upper bound is excluded).")
         training.seed_everything(0)
         again = [_shift_of(torch.as_tensor(shift(spec)), spec, -80.0) for _ in range(20)]
         _expect(again == shifts[:20], "After seeding (seed_everything), the same shifts should come again: draw "
