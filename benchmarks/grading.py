@@ -20,7 +20,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from course_utils.grader import Limits, grade_all
+from course_utils.grading.grader import Limits, grade_all
 from course_utils.server import serve_course_data
 
 REPO = Path(__file__).resolve().parents[1]

@@ -1,4 +1,20 @@
-"""Helpers for the course's lessons on deep learning for audio (ESC-50)."""
+"""Helpers for the course's lessons on deep learning for audio (ESC-50).
+
+What the lessons import, in the order the chapter meets it:
+- data, sources, download: the metadata, where the clips come from, fetching only those needed;
+  synthetic and server: the offline stand-in and the local server that serves it;
+- audio, datasets, cache: waveforms and mel spectrograms, the lazy Dataset, its feature cache;
+- augment: time shifts and masks; models: the chapter's models;
+- training, crossval, transfer: training and evaluation loops, five folds, transfer from other sounds;
+- plots, widgets: figures and explorers;
+- checks: the exercises' checks (the learners' check cells import them by this path);
+- doctor: `python -m course_utils doctor`, the set-up check.
+
+Shared by both: constants (every fixed number and name) and notebook_format (the notebooks'
+markers and metadata keys).
+
+What instructors run: grading/, `python -m course_utils grade`.
+"""
 
 from .constants import DEFAULT_CATEGORIES, N_SAMPLES, SAMPLE_RATE
 

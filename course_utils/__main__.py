@@ -18,7 +18,7 @@ def main() -> int:
         serve(rest)
         return 0
     if command == "grade":
-        from .grade import main as grade
+        from .grading.cli import main as grade
 
         return grade(rest)
     print(USAGE, file=sys.stderr)

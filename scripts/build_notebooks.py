@@ -7,8 +7,8 @@ says nothing before it runs. The solutions keep only what nbval compares: the ex
 each check cell. The markers are those of course_utils.notebook_format.
 
 Both copies carry the lesson's name in their metadata, and each exercise's answer and check
-cells carry the exercise's id, so that the grader (course_utils.grader) finds them wherever a
-learner moved them. The pristine check cells go into the package, course_utils/exercises.json,
+cells carry the exercise's id, so that the grader (course_utils.grading.grader) finds them wherever a
+learner moved them. The pristine check cells go into the package, course_utils/grading/exercises.json,
 from which the grader restores them.
 
     python scripts/build_notebooks.py           # write
@@ -29,7 +29,7 @@ from pathlib import Path
 import nbformat
 
 from course_utils import notebook_format as fmt
-from course_utils.exercises import CATALOGUE
+from course_utils.grading.exercises import CATALOGUE
 from course_utils.notebook_format import KEY
 
 REPO = Path(__file__).resolve().parents[1]

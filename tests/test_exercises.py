@@ -1,4 +1,4 @@
-"""Lessons recognised, check cells restored from the package's catalogue (course_utils.exercises)."""
+"""Lessons recognised, check cells restored from the package's catalogue (course_utils.grading.exercises)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import nbformat
 import pytest
 
 from course_utils import notebook_format as fmt
-from course_utils.exercises import (KEY, NotALesson, check_cell, find_lesson, identify_lesson, lessons,
+from course_utils.grading.exercises import (KEY, NotALesson, check_cell, find_lesson, identify_lesson, lessons,
                                     restore_checks)
 
 REPO = Path(__file__).resolve().parents[1]

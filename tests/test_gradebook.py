@@ -8,9 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from course_utils.exercises import lessons
-from course_utils.gradebook import exercise_ids, feedback, gradebook_csv, names, table, write_feedback
-from course_utils.grader import ExerciseResult, Graded
+from course_utils.grading.exercises import lessons
+from course_utils.grading.gradebook import exercise_ids, feedback, gradebook_csv, names, table, write_feedback
+from course_utils.grading.grader import ExerciseResult, Graded
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from course_utils import notebook_format as fmt
-from course_utils import grader
-from course_utils.exercises import lessons
-from course_utils.grader import Limits, classify, find_submissions, grade_all, grade_submission, read_submission
+from course_utils.grading import grader
+from course_utils.grading.exercises import lessons
+from course_utils.grading.grader import Limits, classify, find_submissions, grade_all, grade_submission, read_submission
 from course_utils.server import serve_course_data
 
 LESSON = lessons()["01_data"]

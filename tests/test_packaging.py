@@ -106,4 +106,4 @@ def test_the_wheel_carries_the_pristine_checks(tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
                     "--wheel-dir", str(tmp_path / "wheels"), str(source)], check=True, capture_output=True)
     wheel = next((tmp_path / "wheels").glob("course_utils-*.whl"))
-    assert "course_utils/exercises.json" in zipfile.ZipFile(wheel).namelist()
+    assert "course_utils/grading/exercises.json" in zipfile.ZipFile(wheel).namelist()

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import nbformat
 
-from . import notebook_format as fmt
-from .notebook_format import KEY
+from .. import notebook_format as fmt
+from ..notebook_format import KEY
 
 CATALOGUE = Path(__file__).with_name("exercises.json")
 

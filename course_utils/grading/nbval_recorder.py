@@ -1,6 +1,6 @@
 """A pytest plugin for the grader: nbval runs the cells, this records what each one did.
 
-Loaded with `-p course_utils.nbval_recorder`; it appends one JSON object per line to the file
+Loaded with `-p course_utils.grading.nbval_recorder`; it appends one JSON object per line to the file
 named by $COURSE_GRADE_RECORD, flushed at once, so that what ran before a kill is kept:
 
     {"event": "start", "cell": 4, "tag": ["1.1", "check"], "line": "the cell's first two lines"}

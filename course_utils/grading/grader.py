@@ -1,8 +1,8 @@
 """Grade learners' notebooks: `python -m course_utils grade SUBMISSION_OR_FOLDER...`.
 
-Each submission is read, its check cells are replaced by the course's (course_utils.exercises),
+Each submission is read, its check cells are replaced by the course's (course_utils.grading.exercises),
 and it runs under nbval in a process of its own, with a fresh kernel, a temporary working
-folder and HOME, and time limits; course_utils.nbval_recorder notes what each cell did. Every
+folder and HOME, and time limits; course_utils.grading.nbval_recorder notes what each cell did. Every
 exercise then gets one result: correct, wrong (with the check's hint), error (in the learner's
 code), not attempted (the stub still raises), or not reached (the kernel died or the time ran out
 before its check). Grading runs the submitted code: run untrusted submissions in a container.
@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 
 from .exercises import Lesson, NotALesson, identify_lesson, restore_checks
-from .notebook_format import stub_message
+from ..notebook_format import stub_message
 
 RESULTS = ("correct", "wrong", "error", "not attempted", "not reached")
 # Settings that would let the grader's own configuration (or another submission's) leak in.
@@ -108,7 +108,7 @@ def _run(notebook: nbformat.NotebookNode, lesson: Lesson, data: str | None, limi
         work.mkdir()
         nbformat.write(notebook, work / f"{lesson.name}.ipynb")
         (folder / "pytest.ini").write_text("[pytest]\n")
-        command = [sys.executable, "-m", "pytest", "-p", "nbval.plugin", "-p", "course_utils.nbval_recorder",
+        command = [sys.executable, "-m", "pytest", "-p", "nbval.plugin", "-p", "course_utils.grading.nbval_recorder",
                    "-p", "no:cacheprovider", "-c", str(folder / "pytest.ini"), "--rootdir", str(work), "-q",
                    "--nbval-lax", "--nbval-current-env", f"--nbval-cell-timeout={limits.cell_seconds:g}",
                    f"{lesson.name}.ipynb"]

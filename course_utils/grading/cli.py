@@ -10,11 +10,11 @@ import os
 import sys
 from pathlib import Path
 
-from .cache import write_text_atomically
+from ..cache import write_text_atomically
 from .exercises import NotALesson, find_lesson
 from .gradebook import gradebook_csv, table, write_feedback
 from .grader import Limits, find_submissions, grade_all
-from .server import serve_course_data
+from ..server import serve_course_data
 
 
 def main(argv: list[str] | None = None) -> int:
