@@ -10,11 +10,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+
+from .files import atomic_path
 
 
 def transform_key(transform: Callable | None) -> str:
@@ -59,25 +60,7 @@ class DiskCache:
             return None
 
     def save(self, key: str, array: np.ndarray) -> None:
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{key}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                np.save(handle, np.ascontiguousarray(array), allow_pickle=False)
-            os.replace(tmp, self.folder / f"{key}.npy")
-        finally:
-            if os.path.exists(tmp):
-                os.remove(tmp)
+        with atomic_path(self.folder / f"{key}.npy") as temporary, open(temporary, "wb") as handle:
+            np.save(handle, np.ascontiguousarray(array), allow_pickle=False)
 
 
-def write_text_atomically(path: str | os.PathLike, text: str) -> None:
-    """Write `text` to `path` through a temporary file, so a crash leaves the old file or the new one."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)

@@ -33,7 +33,7 @@ from . import augment, models, training
 from .audio import load_audio, mel_spectrogram_db
 from .crossval import CrossValidation, compare_folds
 from .data import select_categories, split_by_fold
-from .datasets import WavDataset, spectrogram_datasets
+from .datasets import spectrogram_datasets
 from .notebook_format import verdict
 from .server import Faults, serve_directory
 from .synthetic import standin_metadata, write_standin

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import numpy as np
 import pandas as pd
 import soundfile as sf
 
+from .files import atomic_path
 from .constants import (
     AUDIO_DIR,
     CLIP_SAMPLE_RATE,
@@ -218,14 +218,8 @@ def write_clip(filename: str, audio_dir: str | os.PathLike) -> Path:
     audio_dir = Path(audio_dir)
     audio_dir.mkdir(parents=True, exist_ok=True)
     target = audio_dir / filename
-    fd, tmp = tempfile.mkstemp(dir=audio_dir, prefix=f".{filename}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        sf.write(tmp, generate_clip(filename), SR, subtype="PCM_16", format="WAV")
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    with atomic_path(target) as temporary:
+        sf.write(temporary, generate_clip(filename), SR, subtype="PCM_16", format="WAV")
     return target
 
 
@@ -239,10 +233,8 @@ def write_standin(root: str | os.PathLike, filenames: Iterable[str] | None = Non
     meta_file = root / METADATA_PATH
     meta_file.parent.mkdir(parents=True, exist_ok=True)
     if not meta_file.exists():
-        fd, tmp = tempfile.mkstemp(dir=meta_file.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", newline="") as handle:
-            metadata.to_csv(handle, index=False)
-        os.replace(tmp, meta_file)
+        with atomic_path(meta_file) as temporary:
+            metadata.to_csv(temporary, index=False)
     names = metadata["filename"] if filenames is None else filenames
     for name in names:
         if not (root / AUDIO_DIR / name).exists():

@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import pickle
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from torch.utils.data import TensorDataset
 
 from .constants import (ESC10_CATEGORIES, ESC50_CATEGORIES, FMAX, FOLDS, HOP_LENGTH, N_FFT, N_MELS,
                         SAMPLE_RATE, TOP_DB)
+from .files import atomic_path
 from .models import SpectrogramCNN
 from .data import ChapterData, DownloadError, complete_categories, load_metadata, prepare_data
 from .sources import Source, resolve_source
@@ -102,16 +102,8 @@ def pretrain(features: torch.Tensor, targets: torch.Tensor, epochs: int = 10, se
 
 def save_weights(model: nn.Module, path: str | os.PathLike) -> None:
     """Save a state dict atomically (temporary file, then rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    os.close(fd)
-    try:
-        torch.save(model.state_dict(), tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    with atomic_path(path) as temporary:
+        torch.save(model.state_dict(), temporary)
 
 
 def load_weights(model: nn.Module, path: str | os.PathLike) -> nn.Module:

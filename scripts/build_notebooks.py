@@ -29,6 +29,7 @@ from pathlib import Path
 import nbformat
 
 from course_utils import notebook_format as fmt
+from course_utils.files import write_text_atomically
 from course_utils.grading.exercises import CATALOGUE
 from course_utils.notebook_format import KEY
 
@@ -149,7 +150,7 @@ def _write_if_changed(path: Path, notebook: nbformat.NotebookNode, check: bool) 
     if path.exists() and path.read_text() == text:
         return False
     if not check:
-        path.write_text(text)
+        write_text_atomically(path, text)
     return True
 
 
@@ -157,7 +158,7 @@ def _write_text_if_changed(path: Path, text: str, check: bool) -> bool:
     if path.exists() and path.read_text() == text:
         return False
     if not check:
-        path.write_text(text)
+        write_text_atomically(path, text)
     return True
 
 

@@ -28,7 +28,7 @@ from torch import nn
 from torchvision.transforms import Compose
 
 from course_utils.audio import mel_spectrogram_db
-from course_utils.cache import write_text_atomically
+from course_utils.files import write_text_atomically
 from course_utils.augment import RandomFrequencyMask, RandomTimeMask, RandomTimeShift
 from course_utils.constants import ESC10_CATEGORIES
 from course_utils.crossval import CrossValidation, cross_validate, paired_comparison

@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 from course_utils import notebook_format as fmt
+from course_utils.files import atomic_path
 
 REPO = Path(__file__).resolve().parents[1]
 SOLUTIONS = REPO / "notebooks" / "solutions"
@@ -72,10 +73,8 @@ def write_notebook(notebook, path: Path) -> None:
     """Write all or nothing: a temporary file in the same folder, then a rename."""
     import nbformat
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".part")
-    nbformat.write(notebook, partial)
-    os.replace(partial, path)
+    with atomic_path(path) as temporary:
+        nbformat.write(notebook, temporary)
 
 
 class KeepOutputs:

@@ -23,7 +23,7 @@ from pathlib import Path
 import torch
 
 from course_utils.audio import mel_spectrogram_db
-from course_utils.cache import write_text_atomically
+from course_utils.files import write_text_atomically
 from course_utils.constants import DEFAULT_CATEGORIES
 from course_utils.data import load_metadata, prepare_data, select_categories
 from course_utils.datasets import WavDataset

@@ -80,19 +80,3 @@ def test_pickled_entries_are_refused(tmp_path):
     cache = DiskCache(tmp_path)
     np.save(tmp_path / "abc.npy", np.array([{"x": 1}], dtype=object), allow_pickle=True)
     assert cache.load("abc") is None and not (tmp_path / "abc.npy").exists()
-
-
-def test_text_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
-    from course_utils import cache
-
-    target = tmp_path / "results" / "table.md"
-    cache.write_text_atomically(target, "old\n")
-    assert target.read_text() == "old\n"
-
-    def crash(*args):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(cache.os, "replace", crash)
-    with pytest.raises(OSError, match="disk full"):
-        cache.write_text_atomically(target, "new\n")
-    assert target.read_text() == "old\n" and list(target.parent.iterdir()) == [target]

@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from ..cache import write_text_atomically
+from ..files import write_text_atomically
 from .exercises import NotALesson, find_lesson
 from .gradebook import gradebook_csv, table, write_feedback
 from .grader import Limits, find_submissions, grade_all

@@ -8,7 +8,7 @@ import os
 import re
 from pathlib import Path
 
-from ..cache import write_text_atomically
+from ..files import write_text_atomically
 from .grader import Graded
 
 
