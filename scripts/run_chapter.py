@@ -24,7 +24,6 @@ import datetime
 import hashlib
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -44,20 +43,11 @@ PORT = 8765  # fixed, so that the cache (one folder per source URL) is reused fr
 
 def _serve(data: str | None):
     """Serve the stand-in, or the ESC-50 folder named by COURSE_DATA, from a child process."""
-    from course_utils.server import serve_course_data
+    from course_utils.server import port_is_free, serve_course_data
 
     if not (data in (None, "", "synthetic") or Path(data).is_dir()):
         sys.exit(f"run_chapter: COURSE_DATA must be unset, 'synthetic' or a folder, not {data!r}")
-    return serve_course_data(data, ARTIFACTS / "served-standin", port=PORT if _port_free(PORT) else 0)
-
-
-def _port_free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
+    return serve_course_data(data, ARTIFACTS / "served-standin", port=PORT if port_is_free(PORT) else 0)
 
 
 def executed_stamp(data: str | None) -> dict:
@@ -145,10 +135,10 @@ def problems(notebook, learner_copy: bool) -> list[str]:
 
 
 def _execute(notebooks: list[Path], out_dir: Path, max_memory_mib: float | None, stamp: dict,
-             memory_by_cell: bool = False, learner_copies: bool = False) -> int:
+             memory_by_cell: bool = False, learner_copies: bool = False, cell_timeout: int = 900) -> int:
     import nbformat
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     out_dir.mkdir(parents=True, exist_ok=True)
     total, failures = 0.0, 0
@@ -165,22 +155,25 @@ def _execute(notebooks: list[Path], out_dir: Path, max_memory_mib: float | None,
             peak[0] = max(peak[0], now)
 
         start = time.perf_counter()
-        client = NotebookClient(notebook, timeout=900, kernel_name="python3", allow_errors=learner_copies,
+        client = NotebookClient(notebook, timeout=cell_timeout, kernel_name="python3", allow_errors=learner_copies,
                                 resources={"metadata": {"path": str(path.parent)}},
                                 on_cell_executed=measure)
         # The kernel process's own log (as under nbval) is not shown; what cells write to
         # stderr still lands in the notebook, where problems() looks for it.
+        stopped = None
         try:
             client.execute(stderr=None if os.environ.get("RUN_CHAPTER_KERNEL_LOG") else subprocess.DEVNULL)
         except CellExecutionError:
             pass  # the failed cell's error is in the notebook, and problems() reports it
+        except (DeadKernelError, CellTimeoutError) as error:  # this lesson fails; the others still run
+            stopped = f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}"
         seconds = time.perf_counter() - start
         total += seconds
         notebook.metadata.setdefault(fmt.KEY, {})["executed"] = stamp
         write_notebook(notebook, out_dir / path.name)
         memory = f"{peak[0]:7.0f} MiB" if peak[0] else "n/a"
         print(f"{path.name:45s} {seconds:6.1f} s {memory:>12s}", flush=True)
-        found = problems(notebook, learner_copies)
+        found = ([stopped] if stopped else []) + problems(notebook, learner_copies)
         if max_memory_mib and peak[0] > max_memory_mib:
             found.append(f"peak memory {peak[0]:.0f} MiB is above the limit of {max_memory_mib:.0f} MiB")
         for problem in found:
@@ -200,11 +193,20 @@ def main() -> int:
                         help="fail a lesson whose kernel's peak memory exceeds this")
     parser.add_argument("--memory-by-cell", action="store_true",
                         help="name each cell that raised the kernel's peak memory by 20 MiB or more")
+    parser.add_argument("--cell-timeout", type=int, default=900,
+                        help="seconds a cell may run before its lesson fails (default 900)")
     parser.add_argument("--learner-copies", action="store_true",
                         help="run the learners' copies (notebooks/*.ipynb): only exercise stubs may fail")
     parser.add_argument("notebooks", nargs="*", type=Path,
                         help="default: notebooks/solutions/*.ipynb (with --learner-copies, notebooks/*.ipynb)")
     args = parser.parse_args()
+    if args.nbval:
+        refused = [flag for flag, given in [("--max-memory-mib", args.max_memory_mib is not None),
+                                            ("--memory-by-cell", args.memory_by_cell),
+                                            ("--learner-copies", args.learner_copies)] if given]
+        if refused:
+            parser.error(f"--nbval cannot be combined with {', '.join(refused)}: nbval runs the solutions "
+                         "and measures no memory; run without --nbval for that")
     folder = LEARNER_COPIES if args.learner_copies else SOLUTIONS
     args.out = args.out or ARTIFACTS / ("executed-learner" if args.learner_copies else "executed")
     notebooks = args.notebooks or sorted(folder.glob("[0-9][0-9]_*.ipynb"))
@@ -226,7 +228,7 @@ def main() -> int:
             return pytest.main(["--nbval-lax", "--nbval-current-env", "-p", "no:cacheprovider",
                                 *map(str, notebooks)], plugins=[KeepOutputs(args.out, stamp)])
         return _execute(notebooks, args.out, args.max_memory_mib, stamp, args.memory_by_cell,
-                        args.learner_copies)
+                        args.learner_copies, args.cell_timeout)
 
 
 if __name__ == "__main__":

@@ -149,3 +149,28 @@ def test_the_nbval_run_keeps_each_cells_outputs(tmp_path):
     assert answer.outputs[0].data["text/plain"] == "42" and answer.outputs[0].execution_count == 3
     assert executed.metadata.course.executed == {"data": "offline stand-in"}
     assert not list((tmp_path / "out").glob("*.part"))
+
+
+def test_flags_that_nbval_would_ignore_are_refused():
+    result = subprocess.run([sys.executable, REPO / "scripts" / "run_chapter.py", "--nbval", "--max-memory-mib", "100",
+                             "--memory-by-cell"], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "--nbval cannot be combined with --max-memory-mib, --memory-by-cell" in result.stderr
+
+
+@pytest.mark.slow
+def test_a_dead_kernel_or_a_stuck_cell_fails_its_lesson_and_the_others_still_run(tmp_path):
+    lessons = {"a_dies.ipynb": "import os\nos._exit(1)", "b_runs.ipynb": "print('still here')",
+               "c_hangs.ipynb": "import time\ntime.sleep(60)", "d_runs.ipynb": "print('and here')"}
+    for name, source in lessons.items():
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)]), tmp_path / name)
+    result = subprocess.run([sys.executable, REPO / "scripts" / "run_chapter.py", "--out", tmp_path / "out",
+                             "--cell-timeout", "5", *(tmp_path / name for name in lessons)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1, result.stdout + result.stderr
+    report = result.stdout.split("a_dies.ipynb", 1)[1]
+    assert "DeadKernelError" in report.split("b_runs.ipynb")[0]
+    assert "CellTimeoutError" in report.split("c_hangs.ipynb")[1].split("d_runs.ipynb")[0]
+    for name in ("b_runs.ipynb", "d_runs.ipynb"):
+        executed = nbformat.read(tmp_path / "out" / name, as_version=4)
+        assert "here" in executed.cells[0].outputs[0]["text"]
