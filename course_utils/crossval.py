@@ -76,8 +76,8 @@ def cross_validate(
         optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=lr)
         loader = seeded_loader(Subset(train_items, train), batch_size, shuffle=True, seed=seed)
         scheduler = one_cycle(optimizer, epochs, len(loader)) if schedule else None
-        fit(model, loader, optimizer, epochs, device, progress=False, scheduler=scheduler)
-        accuracy[held_out] = evaluate(model, seeded_loader(Subset(val_items, val), batch_size), device).accuracy
+        fit(model, loader, optimizer, epochs, device=device, progress=False, scheduler=scheduler)
+        accuracy[held_out] = evaluate(model, seeded_loader(Subset(val_items, val), batch_size), device=device).accuracy
     return CrossValidation(accuracy)
 
 

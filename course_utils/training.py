@@ -51,15 +51,17 @@ class Evaluation:
 
 @dataclass
 class History:
-    """Per-epoch training and validation loss and accuracy."""
+    """Per-epoch training and validation loss and accuracy; `steps`: the loss of every step (fit_until_flat)."""
 
     train_loss: list[float] = field(default_factory=list)
     train_accuracy: list[float] = field(default_factory=list)
     val_loss: list[float] = field(default_factory=list)
     val_accuracy: list[float] = field(default_factory=list)
+    steps: list[float] = field(default_factory=list)
 
     def as_frame(self) -> pd.DataFrame:
-        columns = {k: v for k, v in vars(self).items() if v}
+        """The per-epoch figures, one row per epoch."""
+        columns = {k: v for k, v in vars(self).items() if v and k != "steps"}
         return pd.DataFrame(columns, index=pd.RangeIndex(1, len(self.train_loss) + 1, name="epoch"))
 
 
@@ -84,6 +86,7 @@ def _batch(batch, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
 def evaluate(
     model: nn.Module,
     loader: DataLoader,
+    *,
     device: torch.device | str = "cpu",
     loss_fn: Callable = nn.functional.cross_entropy,
 ) -> Evaluation:
@@ -154,7 +157,7 @@ def train_one_epoch(model: nn.Module, loader: DataLoader, optimizer: torch.optim
 
 def accuracy_on(model: nn.Module, loader: DataLoader, device: torch.device | str = "cpu") -> float:
     """Accuracy over `loader` in eval mode without gradients (lesson 5's exercise)."""
-    return evaluate(model, loader, device).accuracy
+    return evaluate(model, loader, device=device).accuracy
 
 
 def fit(
@@ -162,6 +165,7 @@ def fit(
     train_loader: DataLoader,
     optimizer: torch.optim.Optimizer,
     epochs: int,
+    *,
     device: torch.device | str = "cpu",
     val_loader: DataLoader | None = None,
     loss_fn: Callable = nn.functional.cross_entropy,
@@ -183,7 +187,7 @@ def fit(
         history.train_accuracy.append(accuracy)
         summary = {"loss": f"{loss:.3f}", "acc": f"{accuracy:.2f}"}
         if val_loader is not None:
-            result = evaluate(model, val_loader, device, loss_fn)
+            result = evaluate(model, val_loader, device=device, loss_fn=loss_fn)
             history.val_loss.append(result.loss)
             history.val_accuracy.append(result.accuracy)
             summary["val_acc"] = f"{result.accuracy:.2f}"
@@ -201,13 +205,14 @@ def fit_until_flat(
     model: nn.Module,
     train_loader: DataLoader,
     optimizer: torch.optim.Optimizer,
+    *,
     window: int = 10,
     tolerance: float = 0.01,
     max_steps: int = 300,
     device: torch.device | str = "cpu",
     loss_fn: Callable = nn.functional.cross_entropy,
-) -> list[float]:
-    """Train until the training loss levels off, or for `max_steps` steps; return every step's loss.
+) -> History:
+    """Train until the training loss levels off, or for `max_steps` steps; History.steps holds every step's loss.
 
     Stops once the mean loss of the last `window` steps is less than `tolerance` below the mean
     of the `window` steps before. Only the training batches decide when to stop, so models
@@ -216,13 +221,14 @@ def fit_until_flat(
     check_optimizer(model, optimizer)
     model.to(device)
     model.train()
-    losses: list[float] = []
+    history = History()
+    losses = history.steps
     while len(losses) < max_steps:
         for batch in train_loader:
             losses.append(_train_step(model, batch, optimizer, loss_fn, device)[2].item())
             if len(losses) >= max_steps or _levelled_off(losses, window, tolerance):
-                return losses
-    return losses
+                return history
+    return history
 
 
 def _levelled_off(losses: list[float], window: int, tolerance: float) -> bool:

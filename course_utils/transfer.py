@@ -10,6 +10,7 @@ category ("shots") with ESC-50's five folds:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -31,7 +32,6 @@ from .sources import Source, resolve_source
 from .training import evaluate, fit, fit_until_flat, seed_everything, seeded_loader
 
 ARMS = ("scratch", "frozen", "fine-tune")
-PRETRAIN_RECIPE = "SpectrogramCNN, Adam lr 1e-3, batch 8"  # part of the cached model's key
 
 
 def pick_source_categories(targets: Sequence[str], n: int = 8, minimum: int = 4,
@@ -75,12 +75,22 @@ def prepare_source_data(targets: Sequence[str], n: int = 8, minimum: int = 4, **
     return data
 
 
+@dataclasses.dataclass(frozen=True)
+class PretrainRecipe:
+    """How pretrain() trains the source model: every field it uses, all part of the cached model's key."""
+
+    epochs: int = 10
+    lr: float = 1e-3
+    batch_size: int = 8
+    seed: int = 0
+
+
 def source_model_file(folder: str | os.PathLike, source: Source, categories: Sequence[str],
-                      epochs: int, seed: int = 0) -> Path:
+                      recipe: PretrainRecipe = PretrainRecipe()) -> Path:
     """Where the pre-trained source model is cached: one file per data source, categories,
-    features and training recipe, so that a change of any of them trains a new model."""
+    features and recipe, so that a change of any of them trains a new model."""
     features = dict(sr=SAMPLE_RATE, n_fft=N_FFT, hop=HOP_LENGTH, n_mels=N_MELS, fmax=FMAX, top_db=TOP_DB)
-    key = json.dumps([list(categories), features, PRETRAIN_RECIPE, epochs, seed])
+    key = json.dumps([list(categories), features, SpectrogramCNN.__name__, dataclasses.asdict(recipe)])
     digest = hashlib.sha256(key.encode()).hexdigest()[:12]
     return Path(folder) / f"source-cnn-{source.cache_name}-{digest}.pt"
 
@@ -91,12 +101,12 @@ def spectrogram_table(dataset) -> tuple[torch.Tensor, torch.Tensor]:
     return torch.stack([x for x, _, _ in items]), torch.tensor([y for _, y, _ in items])
 
 
-def pretrain(features: torch.Tensor, targets: torch.Tensor, epochs: int = 10, seed: int = 0) -> SpectrogramCNN:
-    """Train a SpectrogramCNN on the source task."""
-    seed_everything(seed)
+def pretrain(features: torch.Tensor, targets: torch.Tensor, recipe: PretrainRecipe = PretrainRecipe()) -> SpectrogramCNN:
+    """Train a SpectrogramCNN on the source task, by `recipe`."""
+    seed_everything(recipe.seed)
     model = SpectrogramCNN(int(targets.max()) + 1, *features.shape[1:])
-    fit(model, seeded_loader(TensorDataset(features, targets), 8, shuffle=True, seed=seed),
-        torch.optim.Adam(model.parameters(), lr=1e-3), epochs, progress=False)
+    fit(model, seeded_loader(TensorDataset(features, targets), recipe.batch_size, shuffle=True, seed=recipe.seed),
+        torch.optim.Adam(model.parameters(), lr=recipe.lr), recipe.epochs, progress=False)
     return model.eval()
 
 
@@ -113,7 +123,7 @@ def load_weights(model: nn.Module, path: str | os.PathLike) -> nn.Module:
 
 
 def cached_pretrain(features: torch.Tensor, targets: torch.Tensor, path: str | os.PathLike,
-                    epochs: int = 10, seed: int = 0) -> SpectrogramCNN:
+                    recipe: PretrainRecipe = PretrainRecipe()) -> SpectrogramCNN:
     """pretrain(), saved to `path`; later calls load it instead (a corrupt file is trained again)."""
     path = Path(path)
     if path.exists():
@@ -122,7 +132,7 @@ def cached_pretrain(features: torch.Tensor, targets: torch.Tensor, path: str | o
             return load_weights(model, path).eval()
         except (RuntimeError, OSError, ValueError, EOFError, pickle.UnpicklingError):
             path.unlink(missing_ok=True)
-    model = pretrain(features, targets, epochs, seed)
+    model = pretrain(features, targets, recipe)
     save_weights(model, path)
     return model
 
@@ -156,8 +166,8 @@ def train_arm(arm: str, body: nn.Sequential | None, train: TensorDataset, val: T
         raise ValueError(f"arm must be one of {ARMS}, got {arm!r}")
     seed_everything(seed)
     model, optimizer = _target_model(arm, n_classes, body)
-    losses = fit_until_flat(model, seeded_loader(train, 8, shuffle=True, seed=seed), optimizer, **until_flat)
-    return evaluate(model, seeded_loader(val, 8)).accuracy, len(losses)
+    history = fit_until_flat(model, seeded_loader(train, 8, shuffle=True, seed=seed), optimizer, **until_flat)
+    return evaluate(model, seeded_loader(val, 8)).accuracy, len(history.steps)
 
 
 def few_shot_study(
@@ -194,7 +204,7 @@ def few_shot_study(
     return pd.DataFrame(rows)
 
 
-def summarise(study: pd.DataFrame) -> pd.DataFrame:
+def summarize(study: pd.DataFrame) -> pd.DataFrame:
     """Mean and standard deviation of accuracy over folds, one row per number of shots."""
     table = study.groupby(["shots", "arm"])["accuracy"].agg(["mean", "std"]).unstack("arm")
     return table.reindex(columns=list(ARMS), level=1)

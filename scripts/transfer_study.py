@@ -27,8 +27,8 @@ from course_utils.files import write_text_atomically
 from course_utils.constants import DEFAULT_CATEGORIES
 from course_utils.data import load_metadata, prepare_data, select_categories
 from course_utils.datasets import WavDataset
-from course_utils.transfer import (ARMS, few_shot_study, gain_trend, mean_steps, prepare_source_data, pretrain,
-                                   spectrogram_table, summarise)
+from course_utils.transfer import (ARMS, PretrainRecipe, few_shot_study, gain_trend, mean_steps, prepare_source_data,
+                                   pretrain, spectrogram_table, summarize)
 
 
 def main() -> None:
@@ -51,7 +51,7 @@ def main() -> None:
         body_features, body_targets = spectrogram_table(
             WavDataset(source_all, source_data.audio_dir, source_categories, mel_spectrogram_db))
         t0 = time.perf_counter()
-        body = pretrain(body_features, body_targets, epochs=args.pretrain_epochs).features
+        body = pretrain(body_features, body_targets, PretrainRecipe(epochs=args.pretrain_epochs)).features
         pretrain_seconds = time.perf_counter() - t0
         target_data = prepare_data(args.categories, source=args.source, cache_dir=cache, progress=False)
         target_all = select_categories(load_metadata(target_data.source, cache), args.categories)
@@ -62,7 +62,7 @@ def main() -> None:
         study_seconds = time.perf_counter() - t0
     print(f"source: {target_data.source}; pre-trained on {', '.join(source_categories)} ({len(source_all)} clips)")
     print(f"target: {', '.join(args.categories)}; 5-fold cross-validation")
-    accuracy = summarise(study).round(3)
+    accuracy = summarize(study).round(3)
     steps = mean_steps(study)
     times = (f"pre-training {pretrain_seconds:.0f} s, study {study_seconds:.0f} s, "
              f"total {time.perf_counter() - start:.0f} s")

@@ -123,8 +123,10 @@ def test_fit_until_flat_stops_when_the_loss_levels_off():
     seed_everything(0)
     model = _toy_model()
     loader = DataLoader(_toy_data(), batch_size=16, shuffle=True)
-    losses = fit_until_flat(model, loader, torch.optim.Adam(model.parameters(), lr=0.05),
-                            window=8, tolerance=0.01, max_steps=2000)
+    history = fit_until_flat(model, loader, torch.optim.Adam(model.parameters(), lr=0.05),
+                             window=8, tolerance=0.01, max_steps=2000)
+    assert isinstance(history, History) and history.as_frame().empty
+    losses = history.steps
     assert 16 <= len(losses) < 2000  # stopped by the rule, not by the cap
     before, last = sum(losses[-16:-8]) / 8, sum(losses[-8:]) / 8
     assert before - last < 0.01
@@ -136,9 +138,9 @@ def test_fit_until_flat_respects_the_cap_and_spans_epochs():
     seed_everything(0)
     model = _toy_model()
     loader = DataLoader(_toy_data(16), batch_size=8)  # two steps per epoch
-    losses = fit_until_flat(model, loader, torch.optim.SGD(model.parameters(), lr=1e-4),
-                            window=10, tolerance=1.0, max_steps=7)
-    assert len(losses) == 7
+    history = fit_until_flat(model, loader, torch.optim.SGD(model.parameters(), lr=1e-4),
+                             window=10, tolerance=1.0, max_steps=7)
+    assert len(history.steps) == 7
 
 
 def test_one_cycle_peaks_at_the_optimizers_rate_and_anneals():
@@ -161,3 +163,19 @@ def test_fit_steps_a_scheduler_after_every_batch():
     scheduler = one_cycle(optimizer, epochs=3, steps_per_epoch=len(loader))
     fit(model, loader, optimizer, 3, progress=False, scheduler=scheduler)
     assert scheduler.last_epoch == 12
+
+
+def test_evaluate_accepts_any_loss_callable():
+    model = _toy_model()
+    loader = DataLoader(_toy_data(), batch_size=8)
+    functional = evaluate(model, loader)
+    module = evaluate(model, loader, loss_fn=nn.CrossEntropyLoss())
+    assert module.loss == pytest.approx(functional.loss) and module.accuracy == functional.accuracy
+
+
+def test_options_are_keyword_only():
+    model = _toy_model()
+    with pytest.raises(TypeError):
+        evaluate(model, DataLoader(_toy_data(), batch_size=8), "cpu")
+    with pytest.raises(TypeError):
+        fit(model, DataLoader(_toy_data()), torch.optim.Adam(model.parameters()), 1, "cpu")

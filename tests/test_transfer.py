@@ -1,3 +1,5 @@
+import dataclasses
+
 import pandas as pd
 import pytest
 import torch
@@ -8,6 +10,7 @@ from course_utils.synthetic import standin_metadata
 from course_utils.data import select_categories
 from course_utils.transfer import (
     ARMS,
+    PretrainRecipe,
     few_shot_study,
     gain_trend,
     pretraining_gain,
@@ -17,7 +20,7 @@ from course_utils.transfer import (
     sample_shots,
     save_weights,
     source_model_file,
-    summarise,
+    summarize,
     train_arm,
 )
 from course_utils.constants import ESC10_CATEGORIES, ESC50_CATEGORIES
@@ -50,14 +53,31 @@ def test_too_few_categories_left_for_a_source_is_a_clear_error():
 
 def test_cached_source_model_is_keyed_by_everything_that_shapes_it(tmp_path):
     standin, mirror = resolve_source("synthetic"), resolve_source("http://127.0.0.1:8765")
-    base = source_model_file(tmp_path, standin, ["rain", "sneezing"], epochs=10)
+    base = source_model_file(tmp_path, standin, ["rain", "sneezing"], PretrainRecipe(epochs=10))
     assert base.parent == tmp_path and base.name.startswith("source-cnn-synthetic-")
-    assert base == source_model_file(tmp_path, standin, ["rain", "sneezing"], epochs=10)
-    others = [source_model_file(tmp_path, mirror, ["rain", "sneezing"], epochs=10),
-              source_model_file(tmp_path, standin, ["rain", "helicopter"], epochs=10),
-              source_model_file(tmp_path, standin, ["rain", "sneezing"], epochs=20),
-              source_model_file(tmp_path, standin, ["rain", "sneezing"], epochs=10, seed=1)]
-    assert len({base, *others}) == 5
+    assert base == source_model_file(tmp_path, standin, ["rain", "sneezing"])  # the default recipe
+    others = [source_model_file(tmp_path, mirror, ["rain", "sneezing"]),
+              source_model_file(tmp_path, standin, ["rain", "helicopter"]),
+              *(source_model_file(tmp_path, standin, ["rain", "sneezing"], PretrainRecipe(**{field: value}))
+                for field, value in [("epochs", 20), ("seed", 1), ("lr", 3e-3), ("batch_size", 16)])]
+    assert len({base, *others}) == 7
+
+
+def test_pretrain_trains_by_every_field_of_its_recipe(monkeypatch):
+    from course_utils import transfer
+
+    seen = {}
+    original_fit = transfer.fit
+
+    def spy(model, loader, optimizer, epochs, **options):
+        seen.update(lr=optimizer.param_groups[0]["lr"], batch_size=loader.batch_size, epochs=epochs)
+        return original_fit(model, loader, optimizer, epochs, **options)
+
+    monkeypatch.setattr(transfer, "fit", spy)
+    x, y = _toy(8)
+    transfer.pretrain(x, y, PretrainRecipe(epochs=2, lr=3e-3, batch_size=4, seed=5))
+    assert seen == {"lr": 3e-3, "batch_size": 4, "epochs": 2}
+    assert set(dataclasses.asdict(PretrainRecipe())) == {"epochs", "lr", "batch_size", "seed"}
 
 
 def test_sample_shots_per_category_is_reproducible():
@@ -121,7 +141,7 @@ def test_few_shot_study_covers_every_arm_shot_and_fold():
     study = few_shot_study(metadata, x, y, SpectrogramCNN(2).features, shots=(1, 2), folds=(1, 2), max_steps=3)
     assert len(study) == 3 * 2 * 2 and set(study["arm"]) == set(ARMS)
     assert study["steps"].between(1, 3).all()
-    table = summarise(study)
+    table = summarize(study)
     assert list(table.index) == [1, 2] and table.shape == (2, 6)
 
 
@@ -132,12 +152,12 @@ def test_pretraining_is_cached_on_disk(tmp_path, monkeypatch):
     original = transfer.pretrain
     monkeypatch.setattr(transfer, "pretrain", lambda *a, **k: calls.append(1) or original(*a, **k))
     x, y = _toy(8)
-    first = transfer.cached_pretrain(x, y, tmp_path / "source.pt", epochs=1)
-    second = transfer.cached_pretrain(x, y, tmp_path / "source.pt", epochs=1)
+    first = transfer.cached_pretrain(x, y, tmp_path / "source.pt", transfer.PretrainRecipe(epochs=1))
+    second = transfer.cached_pretrain(x, y, tmp_path / "source.pt", transfer.PretrainRecipe(epochs=1))
     assert len(calls) == 1
     assert all(torch.equal(a, b) for a, b in zip(first.state_dict().values(), second.state_dict().values()))
     (tmp_path / "source.pt").write_bytes(b"corrupt")
-    transfer.cached_pretrain(x, y, tmp_path / "source.pt", epochs=1)
+    transfer.cached_pretrain(x, y, tmp_path / "source.pt", transfer.PretrainRecipe(epochs=1))
     assert len(calls) == 2  # a corrupt file is replaced, never trusted
 
 
