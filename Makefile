@@ -12,31 +12,31 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 test: $(VENV)/.installed  ## every solution under nbval (keeping the executed copies), their web version, then all tests
-	$(PY) scripts/run_chapter.py --nbval
-	$(PY) scripts/build_site.py
+	$(PY) -m scripts.run_chapter --nbval
+	$(PY) -m scripts.build_site
 	$(PY) -m pytest
 
 unit: $(VENV)/.installed  ## unit tests only
 	$(PY) -m pytest
 
 chapter: $(VENV)/.installed  ## execute every lesson; executed copies land in artifacts/
-	$(PY) scripts/run_chapter.py
+	$(PY) -m scripts.run_chapter
 
 site: $(VENV)/.installed  ## execute every lesson, then build the web version in artifacts/site/
-	$(PY) scripts/run_chapter.py
-	$(PY) scripts/build_site.py
+	$(PY) -m scripts.run_chapter
+	$(PY) -m scripts.build_site
 
 benchmark: $(VENV)/.installed  ## data pipeline and training stages, measured in one run
 	$(PY) benchmarks/run.py
 
 benchmark-grading: $(VENV)/.installed  ## grade 20 submissions of lesson 1 with 1 job, then 2
-	$(PY) benchmarks/grading.py
+	$(PY) -m benchmarks.grading
 
 emulate-colab: $(VENV)/.installed  ## Colab's packages on Python 3.13: install as the lessons do, run them
-	$(PY) scripts/emulate.py colab
+	$(PY) -m scripts.emulate colab
 
 emulate-binder: $(VENV)/.installed  ## an environment built from binder/ alone; run the lessons there
-	$(PY) scripts/emulate.py binder
+	$(PY) -m scripts.emulate binder
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache

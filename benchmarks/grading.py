@@ -1,7 +1,7 @@
 """Grade 20 submissions of lesson 1 with 1 job, then with 2; print submissions per minute for each.
 
-    python benchmarks/grading.py                 # the offline stand-in
-    COURSE_DATA=../shared/esc50-sample python benchmarks/grading.py
+    python -m benchmarks.grading                 # the offline stand-in
+    COURSE_DATA=../shared/esc50-sample python -m benchmarks.grading
 
 The submissions are scripts/make_submissions.py's honest, wrong, untouched, tampered-check,
 deleted-check, inserted-cells and error cases, repeated to 20: notebooks that run to their end.
@@ -11,7 +11,6 @@ Both runs happen one after the other in this process, so that their ratio compar
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import platform
@@ -22,18 +21,15 @@ from pathlib import Path
 
 from course_utils.grading.grader import Limits, grade_all
 from course_utils.server import serve_course_data
+from scripts import make_submissions
 
-REPO = Path(__file__).resolve().parents[1]
 CASES = ["honest.ipynb", "wrong.ipynb", "untouched.ipynb", "tampered_check.ipynb", "deleted_check.ipynb",
          "inserted_cells.ipynb", "error.ipynb"]
 
 
 def submissions(folder: Path, count: int) -> list[Path]:
     """`count` lesson-1 submissions in `folder`, cycling through CASES."""
-    spec = importlib.util.spec_from_file_location("make_submissions", REPO / "scripts" / "make_submissions.py")
-    make = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(make)
-    originals = {p.name: p.read_text() for p in make.write(folder / "cases", CASES)}
+    originals = {p.name: p.read_text() for p in make_submissions.write(folder / "cases", CASES)}
     paths = []
     for number in range(count):
         name = CASES[number % len(CASES)]

@@ -11,8 +11,8 @@ cells carry the exercise's id, so that the grader (course_utils.grading.grader) 
 learner moved them. The pristine check cells go into the package, course_utils/grading/exercises.json,
 from which the grader restores them.
 
-    python scripts/build_notebooks.py           # write
-    python scripts/build_notebooks.py --check   # exit 1 if anything is out of date
+    python -m scripts.build_notebooks           # write
+    python -m scripts.build_notebooks --check   # exit 1 if anything is out of date
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ import copy
 import json
 import re
 import sys
-import tomllib
 from pathlib import Path
 
 import nbformat
@@ -32,25 +31,16 @@ from course_utils import notebook_format as fmt
 from course_utils.files import write_text_atomically
 from course_utils.grading.exercises import CATALOGUE
 from course_utils.notebook_format import KEY
+from scripts.repo import BINDER, COLAB, LEARNER_COPIES, README, REPO, SOLUTIONS, lessons, repository, restamp
 
-REPO = Path(__file__).resolve().parents[1]
-SOLUTIONS = REPO / "notebooks" / "solutions"
-STUDENTS = REPO / "notebooks"
-
-
-def repository() -> tuple[str, str]:
-    """(URL, branch) from pyproject.toml's [tool.course]."""
-    course = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["course"]
-    return course["repository"].rstrip("/"), course["branch"]
 
 
 def stamp(text: str, url: str, branch: str) -> str:
     """Put the repository's URL into install commands and Colab/Binder badges."""
-    slug = url.split("github.com/", 1)[1]
     text = re.sub(r"git\+https://github\.com/[\w.-]+/[\w.-]+", f"git+{url}", text)
-    text = re.sub(r"colab\.research\.google\.com/github/[\w.-]+/[\w.-]+/blob/[\w.-]+/",
-                  f"colab.research.google.com/github/{slug}/blob/{branch}/", text)
-    return re.sub(r"mybinder\.org/v2/gh/[\w.-]+/[\w.-]+/[\w.-]+", f"mybinder.org/v2/gh/{slug}/{branch}", text)
+    for template in (COLAB, BINDER):
+        text = restamp(text, template, url, branch)
+    return text
 
 
 def clean_outputs(notebook: nbformat.NotebookNode, keep_checks: bool = True) -> nbformat.NotebookNode:
@@ -168,13 +158,13 @@ def main() -> int:
     args = parser.parse_args()
     url, branch = repository()
     stale, catalogue = [], {}
-    for path in sorted(SOLUTIONS.glob("[0-9][0-9]_*.ipynb")):
+    for path in lessons(SOLUTIONS):
         solution = nbformat.reads(stamp(path.read_text(), url, branch), as_version=4)
         solution = clean_outputs(store_verdicts(stamp_exercises(solution, path.stem)))
         catalogue[path.stem] = catalogue_entry(solution)
         if _write_if_changed(path, solution, args.check):
             stale.append(path)
-        target = STUDENTS / path.name
+        target = LEARNER_COPIES / path.name
         learner = student_copy(solution)
         if stored_outputs(learner):
             raise SystemExit(f"{target}: a learner's copy would carry outputs in cells {stored_outputs(learner)}")
@@ -182,9 +172,8 @@ def main() -> int:
             stale.append(target)
     if _write_text_if_changed(CATALOGUE, json.dumps(catalogue, indent=1, ensure_ascii=False) + "\n", args.check):
         stale.append(CATALOGUE)
-    readme = REPO / "README.md"
-    if _write_text_if_changed(readme, stamp(readme.read_text(), url, branch), args.check):
-        stale.append(readme)
+    if _write_text_if_changed(README, stamp(README.read_text(), url, branch), args.check):
+        stale.append(README)
     for path in stale:
         print(("out of date: " if args.check else "wrote ") + str(path.relative_to(REPO)))
     return 1 if (args.check and stale) else 0

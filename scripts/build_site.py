@@ -1,7 +1,7 @@
 """Build the chapter's web version: the README as home page, one page per executed lesson.
 
-    python scripts/build_site.py            # artifacts/executed/ -> artifacts/site/
-    python scripts/build_site.py --executed DIR --out DIR
+    python -m scripts.build_site            # artifacts/executed/ -> artifacts/site/
+    python -m scripts.build_site --executed DIR --out DIR
 
 The lessons come from the executed copies that scripts/run_chapter.py writes (with or without
 --nbval); a copy older than its solution notebook, or one with an error, is refused. Pages are
@@ -30,11 +30,9 @@ from pathlib import Path
 import nbformat
 
 from course_utils.notebook_format import KEY, SNAPSHOT_KEY, STANDIN_MARK, course_stamp, strip_markers
-from build_notebooks import repository  # a sibling script: scripts/ is on sys.path when run
+from scripts.repo import ARTIFACTS, BINDER, COLAB, GITHUB, README, SOLUTIONS, address, repository
+from scripts.repo import lessons as lesson_files
 
-REPO = Path(__file__).resolve().parents[1]
-SOLUTIONS = REPO / "notebooks" / "solutions"
-README = REPO / "README.md"
 COLAB_BADGE = re.compile(r"\[!\[Open in Colab\]\([^)]*\)\]\([^)]*\)\s*")
 DATA_URI = re.compile(r"data:(audio/[\w.+-]+|image/png);base64,([A-Za-z0-9+/=\s]+)")
 EXTENSIONS = {"image/png": ".png", "audio/wav": ".wav", "audio/x-wav": ".wav", "audio/mpeg": ".mp3"}
@@ -158,11 +156,11 @@ def load_lesson(solution: Path, executed_dir: Path) -> Lesson:
     copy = executed_dir / solution.name
     if not copy.exists():
         raise SiteError(f"{copy}: no executed copy of {solution.name}; run `make site` "
-                        "(or scripts/run_chapter.py) first")
+                        "(or python -m scripts.run_chapter) first")
     notebook = nbformat.read(copy, as_version=4)
     if cell_sources(notebook) != cell_sources(nbformat.read(solution, as_version=4)):
         raise SiteError(f"{copy}: its cells differ from {solution}; it was executed "
-                        "from another version of the lesson. Run `make site` (or scripts/run_chapter.py) again")
+                        "from another version of the lesson. Run `make site` (or python -m scripts.run_chapter) again")
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
             if output.output_type == "error":
@@ -280,12 +278,11 @@ def standin_banner(stamp_data: str) -> str:
 def lesson_page(lessons: list[Lesson], index: int, media: Media, url: str, branch: str) -> str:
     lesson = lessons[index]
     path = f"notebooks/{lesson.stem}.ipynb"
-    slug = url.removeprefix("https://github.com/")
-    badges = (f'<div class="badges"><a href="https://colab.research.google.com/github/{slug}/blob/{branch}/{path}">'
+    badges = (f'<div class="badges"><a href="{address(COLAB, url, branch, path)}">'
               '<img src="assets/colab-badge.svg" alt="Open in Colab"></a>'
-              f'<a href="https://mybinder.org/v2/gh/{slug}/{branch}?urlpath=lab/tree/{path}">'
+              f'<a href="{address(BINDER, url, branch, path)}">'
               '<img src="assets/binder-badge.svg" alt="Launch Binder"></a>'
-              f'<a href="{url}/blob/{branch}/{path}">the notebook on GitHub</a></div>')
+              f'<a href="{address(GITHUB, url, branch, path)}">the notebook on GitHub</a></div>')
     try:
         shown = prepare(lesson.notebook, media)
     except SiteError as error:
@@ -316,7 +313,7 @@ def readme_html(text: str, lessons: list[Lesson], url: str, branch: str) -> str:
             return match.group(0)
         if target in pages:
             return f'href="{pages[target]}"'
-        return f'href="{html.escape(url)}/blob/{branch}/{html.escape(target)}"'
+        return f'href="{html.escape(address(GITHUB, url, branch, target))}"'
 
     return re.sub(r'href="([^"]*)"', relink, body)
 
@@ -354,7 +351,7 @@ def build_site(executed_dir: Path, out: Path, solutions_dir: Path = SOLUTIONS, r
     """Build the site into `out` (replaced whole at the end); return counts and the size in MB."""
     from pygments.formatters import HtmlFormatter
 
-    solutions = sorted(solutions_dir.glob("[0-9][0-9]_*.ipynb"))
+    solutions = lesson_files(solutions_dir)
     if not solutions:
         raise SiteError(f"{solutions_dir}: no lesson notebooks")
     lessons = [load_lesson(path, executed_dir) for path in solutions]
@@ -386,9 +383,9 @@ def build_site(executed_dir: Path, out: Path, solutions_dir: Path = SOLUTIONS, r
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument("--executed", type=Path, default=REPO / "artifacts" / "executed",
+    parser.add_argument("--executed", type=Path, default=ARTIFACTS / "executed",
                         help="the executed lessons (default: artifacts/executed)")
-    parser.add_argument("--out", type=Path, default=REPO / "artifacts" / "site",
+    parser.add_argument("--out", type=Path, default=ARTIFACTS / "site",
                         help="where the site goes (default: artifacts/site)")
     args = parser.parse_args()
     start = time.perf_counter()

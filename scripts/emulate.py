@@ -1,13 +1,13 @@
 """Rebuild the places where learners open the course, and run every lesson there.
 
-    python scripts/emulate.py colab     # Colab's packages on Python 3.13 (.ci/colab-2026-08.txt)
-    python scripts/emulate.py binder    # binder/ alone, on the Python that binder/runtime.txt names
+    python -m scripts.emulate colab     # Colab's packages on Python 3.13 (.ci/colab-2026-08.txt)
+    python -m scripts.emulate binder    # binder/ alone, on the Python that binder/runtime.txt names
 
 colab: a virtual environment holding Colab's package set; then the course installed exactly as
 each lesson's first cell installs it, from this checkout's committed state through git+file://.
 Fails if pip would change any package already there, and prints what it would add.
 binder: a virtual environment built only from binder/requirements.txt and binder/postBuild.
-Then every lesson runs there (scripts/run_chapter.py), with each lesson's time and peak memory:
+Then every lesson runs there (scripts.run_chapter), with each lesson's time and peak memory:
 in Colab the learners' copies, which the Colab badges open (nothing may fail but the exercises
 waiting for the learner, nothing may write to stderr); in Binder the solutions, each kernel
 under 1.5 GiB. The environments stay in artifacts/envs/, so that the browser test can start
@@ -31,11 +31,12 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-ENVS = REPO / "artifacts" / "envs"
+from scripts.repo import ARTIFACTS, LEARNER_COPIES, REPO
+
+ENVS = ARTIFACTS / "envs"
 COLAB_SET = REPO / ".ci" / "colab-2026-08.txt"
 COLAB_PYTHON = "3.13"
-FIRST_LESSON = REPO / "notebooks" / "01_data.ipynb"
+FIRST_LESSON = LEARNER_COPIES / "01_data.ipynb"
 BINDER = REPO / "binder"
 BINDER_MEMORY_MIB = 1536  # mybinder.org gives a session about 2 GiB; leave room for JupyterLab
 
@@ -121,8 +122,7 @@ def compare(before: dict[str, str], plan: list[tuple[str, str]]) -> tuple[list[s
 
 
 def run_lessons(env: Path, name: str, learner_copies: bool = False, max_memory_mib: float | None = None) -> None:
-    command = [env / "bin" / "python", REPO / "scripts" / "run_chapter.py",
-               "--out", REPO / "artifacts" / f"executed-{name}"]
+    command = [env / "bin" / "python", "-m", "scripts.run_chapter", "--out", ARTIFACTS / f"executed-{name}"]
     if learner_copies:
         command.append("--learner-copies")
     if max_memory_mib:

@@ -1,6 +1,6 @@
 """Write example submissions of lesson 1, one for each case the grader has to handle.
 
-    python scripts/make_submissions.py DIR          # then: python -m course_utils grade DIR
+    python -m scripts.make_submissions DIR          # then: python -m course_utils grade DIR
 
 Each is made from the learner's copy (notebooks/01_data.ipynb) the way a learner could have
 made it: answered from the solution, answered wrongly, left untouched, with its check cell
@@ -19,11 +19,11 @@ from pathlib import Path
 import nbformat
 
 from course_utils import notebook_format as fmt
+from scripts.repo import LEARNER_COPIES, SOLUTIONS
 
-REPO = Path(__file__).resolve().parents[1]
-LEARNER_COPY = REPO / "notebooks" / "01_data.ipynb"
-SOLUTION = REPO / "notebooks" / "solutions" / "01_data.ipynb"
-OTHER_LESSON = REPO / "notebooks" / "02_waveforms_and_spectrograms.ipynb"
+LEARNER_COPY = LEARNER_COPIES / "01_data.ipynb"
+SOLUTION = SOLUTIONS / "01_data.ipynb"
+OTHER_LESSON = LEARNER_COPIES / "02_waveforms_and_spectrograms.ipynb"
 
 WRONG_SPLIT = '''def train_val_split(metadata, categories, val_fold=1):
     """(train, val) rows of the chosen categories; fold `val_fold` validates."""

@@ -3,16 +3,16 @@
 The server (course_utils.server) serves the offline stand-in, or the ESC-50 folder named by
 COURSE_DATA, on 127.0.0.1, so the lessons' download code runs for real without internet.
 
-    python scripts/run_chapter.py                   # execute; executed copies go to artifacts/executed/
-    python scripts/run_chapter.py --nbval           # check every notebook with nbval instead
+    python -m scripts.run_chapter                   # execute; executed copies go to artifacts/executed/
+    python -m scripts.run_chapter --nbval           # check every notebook with nbval instead
                                                     # (it too keeps the executed copies)
-    python scripts/run_chapter.py --learner-copies  # the learners' copies: only the exercises may fail
+    python -m scripts.run_chapter --learner-copies  # the learners' copies: only the exercises may fail
 
 Each lesson's time and its kernel's peak memory (resident set; Linux only) are printed;
 --max-memory-mib makes a lesson above that peak a failure (mybinder.org allows about 2 GiB).
 
 Each executed copy records which data it ran on (metadata.course.executed), for the web version
-that scripts/build_site.py builds from the copies.
+that scripts.build_site builds from the copies.
 
 Set RUN_CHAPTER_KERNEL_LOG=1 to see the kernels' own log (hidden by default, as nbval hides it).
 """
@@ -31,11 +31,8 @@ from pathlib import Path
 
 from course_utils import notebook_format as fmt
 from course_utils.files import atomic_path
+from scripts.repo import ARTIFACTS, LEARNER_COPIES, SOLUTIONS, lessons
 
-REPO = Path(__file__).resolve().parents[1]
-SOLUTIONS = REPO / "notebooks" / "solutions"
-LEARNER_COPIES = REPO / "notebooks"
-ARTIFACTS = REPO / "artifacts"
 
 
 PORT = 8765  # fixed, so that the cache (one folder per source URL) is reused from run to run
@@ -209,7 +206,7 @@ def main() -> int:
                          "and measures no memory; run without --nbval for that")
     folder = LEARNER_COPIES if args.learner_copies else SOLUTIONS
     args.out = args.out or ARTIFACTS / ("executed-learner" if args.learner_copies else "executed")
-    notebooks = args.notebooks or sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+    notebooks = args.notebooks or lessons(folder)
     if not notebooks:
         print("run_chapter: no notebooks to run yet")
         return 0

@@ -1,7 +1,7 @@
 """Train the chapter's CNN on mel spectrograms with the course's helpers and report validation accuracy.
 
-    python scripts/train_cnn.py                                  # the real sample beside the project
-    python scripts/train_cnn.py --source synthetic --categories dog cow chirping_birds vacuum_cleaner
+    python -m scripts.train_cnn                                  # the real sample beside the project
+    python -m scripts.train_cnn --source synthetic --categories dog cow chirping_birds vacuum_cleaner
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Audio-to-audio transfer, measured: pre-train on other sounds, then learn the target from few clips.
 
-    python scripts/transfer_study.py                                    # the offline stand-in
-    python scripts/transfer_study.py --source ../shared/esc50-sample \\
+    python -m scripts.transfer_study                                    # the offline stand-in
+    python -m scripts.transfer_study --source ../shared/esc50-sample \\
         --categories dog cow rooster vacuum_cleaner                     # real ESC-50 clips
 
 Prints mean +- std validation accuracy over the five folds for each arm and number of shots,
@@ -84,7 +84,7 @@ def main() -> None:
             f" ({'offline stand-in' if target_data.standin else 'real ESC-50 clips'})",
             f"- source task: {', '.join(source_categories)} ({len(source_all)} clips), {args.pretrain_epochs} epochs",
             f"- run: {datetime.date.today()}, {os.cpu_count()} CPU cores, torch {torch.__version__}; {times}",
-            f"- made by: `python scripts/transfer_study.py {' '.join(shlex.quote(a) for a in sys.argv[1:])}`",
+            f"- made by: `python -m scripts.transfer_study {' '.join(shlex.quote(a) for a in sys.argv[1:])}`",
             "- validation accuracy, mean ± std over 5 folds; each run trained until its training loss levelled off",
             "", *rows, "", gain_trend(study), ""])
         write_text_atomically(args.out, text)

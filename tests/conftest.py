@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
+import importlib
 import os
 from pathlib import Path
 
@@ -54,16 +53,10 @@ def real_sample() -> Path:
 
 @pytest.fixture(scope="session")
 def load_script():
-    """Import a file of scripts/ as a module (the folder is no package): load_script("emulate")."""
-
-    sys.path.insert(0, str(REPO / "scripts"))  # as when a script runs: its siblings are importable
+    """A script as a module, as `python -m scripts.NAME` imports it: load_script("emulate")."""
 
     def load(name: str):
-        spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module  # dataclasses look their module up there
-        spec.loader.exec_module(module)
-        return module
+        return importlib.import_module(f"scripts.{name}")
 
     return load
 

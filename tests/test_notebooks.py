@@ -27,9 +27,9 @@ def test_there_are_seven_lessons_and_an_optional_eighth():
 
 
 def test_student_copies_are_up_to_date():
-    result = subprocess.run([sys.executable, REPO / "scripts" / "build_notebooks.py", "--check"],
-                            capture_output=True, text=True)
-    assert result.returncode == 0, "run `python scripts/build_notebooks.py`:\n" + result.stdout
+    result = subprocess.run([sys.executable, "-m", "scripts.build_notebooks", "--check"],
+                            capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, "run `python -m scripts.build_notebooks`:\n" + result.stdout
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
@@ -136,11 +136,11 @@ def test_the_nbval_run_keeps_each_cells_outputs(tmp_path):
         nbformat.v4.new_code_cell("6 * 7"),
     ])
     nbformat.write(notebook, tmp_path / "01_lesson.ipynb")
-    driver = ("import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); import pytest, run_chapter; "
+    driver = ("import sys; from pathlib import Path; import pytest; from scripts import run_chapter; "
               "sys.exit(pytest.main(['-q', '-p', 'no:cacheprovider', '--nbval-lax', '--nbval-current-env', sys.argv[2]], "
               "plugins=[run_chapter.KeepOutputs(Path(sys.argv[3]), {'data': 'offline stand-in'})]))")
-    result = subprocess.run([sys.executable, "-c", driver, REPO / "scripts", tmp_path / "01_lesson.ipynb",
-                             tmp_path / "out"], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    result = subprocess.run([sys.executable, "-c", driver, "unused", tmp_path / "01_lesson.ipynb",
+                             tmp_path / "out"], capture_output=True, text=True, cwd=REPO, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     executed = nbformat.read(tmp_path / "out" / "01_lesson.ipynb", as_version=4)
     printed, shown, answer = executed.cells[1:]
@@ -152,8 +152,8 @@ def test_the_nbval_run_keeps_each_cells_outputs(tmp_path):
 
 
 def test_flags_that_nbval_would_ignore_are_refused():
-    result = subprocess.run([sys.executable, REPO / "scripts" / "run_chapter.py", "--nbval", "--max-memory-mib", "100",
-                             "--memory-by-cell"], capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "scripts.run_chapter", "--nbval", "--max-memory-mib", "100",
+                             "--memory-by-cell"], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 2
     assert "--nbval cannot be combined with --max-memory-mib, --memory-by-cell" in result.stderr
 
@@ -164,9 +164,9 @@ def test_a_dead_kernel_or_a_stuck_cell_fails_its_lesson_and_the_others_still_run
                "c_hangs.ipynb": "import time\ntime.sleep(60)", "d_runs.ipynb": "print('and here')"}
     for name, source in lessons.items():
         nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)]), tmp_path / name)
-    result = subprocess.run([sys.executable, REPO / "scripts" / "run_chapter.py", "--out", tmp_path / "out",
+    result = subprocess.run([sys.executable, "-m", "scripts.run_chapter", "--out", tmp_path / "out",
                              "--cell-timeout", "5", *(tmp_path / name for name in lessons)],
-                            capture_output=True, text=True, timeout=300)
+                            capture_output=True, text=True, timeout=300, cwd=REPO)
     assert result.returncode == 1, result.stdout + result.stderr
     report = result.stdout.split("a_dies.ipynb", 1)[1]
     assert "DeadKernelError" in report.split("b_runs.ipynb")[0]

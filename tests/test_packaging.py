@@ -102,8 +102,11 @@ def test_the_wheel_carries_the_pristine_checks(tmp_path):
     source.mkdir()
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(REPO / name, source)
-    shutil.copytree(REPO / "course_utils", source / "course_utils", ignore=shutil.ignore_patterns("__pycache__"))
+    for folder in ("course_utils", "scripts", "benchmarks"):
+        shutil.copytree(REPO / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
                     "--wheel-dir", str(tmp_path / "wheels"), str(source)], check=True, capture_output=True)
     wheel = next((tmp_path / "wheels").glob("course_utils-*.whl"))
-    assert "course_utils/grading/exercises.json" in zipfile.ZipFile(wheel).namelist()
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "course_utils/grading/exercises.json" in names
+    assert not [n for n in names if n.startswith(("scripts/", "benchmarks/"))]  # the maintainers' tools stay out

@@ -12,7 +12,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def _run(script: str, *args: str) -> str:
-    done = subprocess.run([sys.executable, str(REPO / "scripts" / script), *args], capture_output=True,
+    done = subprocess.run([sys.executable, "-m", f"scripts.{script}", *args], capture_output=True,
                           text=True, timeout=600, cwd=REPO)
     assert done.returncode == 0, done.stderr
     return done.stdout
@@ -35,7 +35,7 @@ def test_table_has_each_fold_the_spread_and_the_paired_comparison(load_script):
 @pytest.mark.slow
 def test_crossval_results_on_real_clips(real_sample, tmp_path):
     out = tmp_path / "real.md"
-    _run("crossval_results.py", "--source", str(real_sample), "--categories", "dog", "rooster",
+    _run("crossval_results", "--source", str(real_sample), "--categories", "dog", "rooster",
          "--only", "CNN", "BatchNormCNN + time shift", "--epochs-scale", "0.1", "--out", str(out))
     text = out.read_text()
     assert "real ESC-50 clips); 80 clips, 16-16 per fold" in text
@@ -46,7 +46,7 @@ def test_crossval_results_on_real_clips(real_sample, tmp_path):
 @pytest.mark.slow
 def test_transfer_study_writes_its_table(tmp_path):
     out = tmp_path / "transfer.md"
-    printed = _run("transfer_study.py", "--categories", "dog", "cow", "--shots", "1", "2",
+    printed = _run("transfer_study", "--categories", "dog", "cow", "--shots", "1", "2",
                    "--pretrain-epochs", "1", "--max-steps", "3", "--out", str(out))
     text = out.read_text()
     assert "(offline stand-in)" in text and "| 2 | " in text and "(3 steps)" in text
