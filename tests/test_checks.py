@@ -68,14 +68,19 @@ def split_at_random(metadata, categories, val_fold=1):
 # 1.2 ----------------------------------------------------------------------------------------
 
 
+def stream(url, path):
+    """Write the body at `url` to `path` as it arrives (a step of several answers below)."""
+    with requests.get(url, stream=True, timeout=10) as response:
+        response.raise_for_status()
+        with open(path, "wb") as handle:
+            for chunk in response.iter_content(8192):
+                handle.write(chunk)
+
+
 def download_streaming_to_part(url, destination):
     partial = destination.with_name(destination.name + ".part")
     try:
-        with requests.get(url, stream=True, timeout=10) as response:
-            response.raise_for_status()
-            with open(partial, "wb") as handle:
-                for chunk in response.iter_content(8192):
-                    handle.write(chunk)
+        stream(url, partial)
         os.replace(partial, destination)
     finally:
         partial.unlink(missing_ok=True)
@@ -110,20 +115,12 @@ def download_saves_error_pages(url, destination):
 
 
 def download_streams_into_destination(url, destination):
-    with requests.get(url, stream=True, timeout=10) as response:
-        response.raise_for_status()
-        with open(destination, "wb") as handle:
-            for chunk in response.iter_content(8192):
-                handle.write(chunk)
+    stream(url, destination)
 
 
 def download_leaves_temporary_file(url, destination):
     partial = destination.with_name(destination.name + ".part")
-    with requests.get(url, stream=True, timeout=10) as response:
-        response.raise_for_status()
-        with open(partial, "wb") as handle:
-            for chunk in response.iter_content(8192):
-                handle.write(chunk)
+    stream(url, partial)
     os.replace(partial, destination)
 
 
@@ -393,10 +390,16 @@ class CnnExplicit(nn.Module):
         self.conv4 = nn.Conv2d(64, 128, 3, padding=1)
         self.fc = nn.Linear(128 * (n_mels // 16) * (n_frames // 16), n_classes)
 
+    def with_channel_axis(self, x):
+        return x.unsqueeze(1)
+
+    def block(self, conv, x):
+        return F.max_pool2d(F.relu(conv(x)), 2)
+
     def forward(self, x):
-        x = x.unsqueeze(1)
+        x = self.with_channel_axis(x)
         for conv in (self.conv1, self.conv2, self.conv3, self.conv4):
-            x = F.max_pool2d(F.relu(conv(x)), 2)
+            x = self.block(conv, x)
         return self.fc(x.flatten(1))
 
 
@@ -421,11 +424,8 @@ class CnnNoPadding(CnnExplicit):
 
 
 class CnnAveragePooling(CnnExplicit):
-    def forward(self, x):
-        x = x.unsqueeze(1)
-        for conv in (self.conv1, self.conv2, self.conv3, self.conv4):
-            x = F.avg_pool2d(F.relu(conv(x)), 2)
-        return self.fc(x.flatten(1))
+    def block(self, conv, x):
+        return F.avg_pool2d(F.relu(conv(x)), 2)
 
 
 class CnnSoftmax(CnnExplicit):
@@ -440,18 +440,13 @@ class CnnFixedFlatten(CnnExplicit):
 
 
 class CnnNoRelu(CnnExplicit):
-    def forward(self, x):
-        x = x.unsqueeze(1)
-        for conv in (self.conv1, self.conv2, self.conv3, self.conv4):
-            x = F.max_pool2d(conv(x), 2)
-        return self.fc(x.flatten(1))
+    def block(self, conv, x):
+        return F.max_pool2d(conv(x), 2)
 
 
 class CnnNoChannelAxis(CnnExplicit):
-    def forward(self, x):
-        for conv in (self.conv1, self.conv2, self.conv3, self.conv4):
-            x = F.max_pool2d(F.relu(conv(x)), 2)
-        return self.fc(x.flatten(1))
+    def with_channel_axis(self, x):
+        return x
 
 
 # 5.2 ----------------------------------------------------------------------------------------
@@ -631,27 +626,34 @@ class ShiftRight:
     def __init__(self, max_fraction=0.2, fill=-80.0):
         self.max_fraction, self.fill = max_fraction, fill
 
+    def limit(self, spec):
+        return int(self.max_fraction * spec.shape[-1])
+
+    def draw(self, limit):
+        return int(torch.randint(-limit, limit + 1, ()))
+
     def __call__(self, spec):
-        limit = int(self.max_fraction * spec.shape[-1])
-        return time_shift(spec, int(torch.randint(-limit, limit + 1, ())), self.fill)
+        return time_shift(spec, self.draw(self.limit(spec)), self.fill)
 
 
-class ShiftWithRandom(ShiftRight):
+class ShiftWithRandom:
+    def __init__(self, max_fraction=0.2, fill=-80.0):
+        self.max_fraction = max_fraction
+        self.fill = fill
+
     def __call__(self, spec):
         limit = int(self.max_fraction * spec.shape[1])
         return shift_by_concatenation(spec, random.randint(-limit, limit), self.fill)
 
 
 class ShiftWithNumpy(ShiftRight):
-    def __call__(self, spec):
-        limit = int(self.max_fraction * spec.shape[-1])
-        return time_shift(spec, int(np.random.randint(-limit, limit + 1)), self.fill)
+    def draw(self, limit):
+        return int(np.random.randint(-limit, limit + 1))
 
 
 class ShiftUpperBoundExcluded(ShiftRight):
-    def __call__(self, spec):
-        limit = int(self.max_fraction * spec.shape[-1])
-        return time_shift(spec, torch.randint(-limit, limit, (1,)).item(), self.fill)
+    def draw(self, limit):
+        return torch.randint(-limit, limit, (1,)).item()
 
 
 class ShiftDrawnOnce(ShiftRight):
@@ -659,37 +661,33 @@ class ShiftDrawnOnce(ShiftRight):
         super().__init__(max_fraction, fill)
         self.shift = random.randint(1, 5)
 
-    def __call__(self, spec):
-        return time_shift(spec, self.shift, self.fill)
+    def draw(self, limit):
+        return self.shift
 
 
 class ShiftOnlyLater(ShiftRight):
-    def __call__(self, spec):
-        return time_shift(spec, random.randint(0, int(self.max_fraction * spec.shape[-1])), self.fill)
+    def draw(self, limit):
+        return random.randint(0, limit)
 
 
 class ShiftAlongMels(ShiftRight):
-    def __call__(self, spec):
-        limit = int(self.max_fraction * spec.shape[0])
-        return time_shift(spec, random.randint(-limit, limit), self.fill)
+    def limit(self, spec):
+        return int(self.max_fraction * spec.shape[0])
 
 
 class ShiftRolled(ShiftRight):
     def __call__(self, spec):
-        limit = int(self.max_fraction * spec.shape[-1])
-        return torch.roll(spec, random.randint(-limit, limit), dims=-1)
+        return torch.roll(spec, self.draw(self.limit(spec)), dims=-1)
 
 
 class ShiftFixedFraction(ShiftRight):
-    def __call__(self, spec):
-        limit = int(0.2 * spec.shape[-1])
-        return time_shift(spec, random.randint(-limit, limit), self.fill)
+    def limit(self, spec):
+        return int(0.2 * spec.shape[-1])
 
 
 class ShiftUnseeded(ShiftRight):
-    def __call__(self, spec):
-        limit = int(self.max_fraction * spec.shape[-1])
-        return time_shift(spec, random.SystemRandom().randint(-limit, limit), self.fill)
+    def draw(self, limit):
+        return random.SystemRandom().randint(-limit, limit)
 
 
 def datasets_by_hand(train, val, audio_dir, categories, augment):
