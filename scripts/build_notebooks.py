@@ -31,7 +31,7 @@ from course_utils import notebook_format as fmt
 from course_utils.files import write_text_atomically
 from course_utils.grading.exercises import CATALOGUE
 from course_utils.notebook_format import KEY
-from scripts.repo import BINDER, COLAB, LEARNER_COPIES, README, REPO, SOLUTIONS, lessons, repository, restamp
+from scripts.repo import BINDER, COLAB, LEARNER_COPIES, README, REPO, SOLUTIONS, lesson_files, repository, restamp
 
 
 
@@ -158,7 +158,7 @@ def main() -> int:
     args = parser.parse_args()
     url, branch = repository()
     stale, catalogue = [], {}
-    for path in lessons(SOLUTIONS):
+    for path in lesson_files(SOLUTIONS):
         solution = nbformat.reads(stamp(path.read_text(), url, branch), as_version=4)
         solution = clean_outputs(store_verdicts(stamp_exercises(solution, path.stem)))
         catalogue[path.stem] = catalogue_entry(solution)

@@ -30,8 +30,7 @@ from pathlib import Path
 import nbformat
 
 from course_utils.notebook_format import KEY, SNAPSHOT_KEY, STANDIN_MARK, course_stamp, strip_markers
-from scripts.repo import ARTIFACTS, BINDER, COLAB, GITHUB, README, SOLUTIONS, address, repository
-from scripts.repo import lessons as lesson_files
+from scripts.repo import ARTIFACTS, BINDER, COLAB, GITHUB, README, SOLUTIONS, address, lesson_files, repository
 
 COLAB_BADGE = re.compile(r"\[!\[Open in Colab\]\([^)]*\)\]\([^)]*\)\s*")
 DATA_URI = re.compile(r"data:(audio/[\w.+-]+|image/png);base64,([A-Za-z0-9+/=\s]+)")

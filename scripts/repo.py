@@ -19,7 +19,7 @@ BINDER = "https://mybinder.org/v2/gh/{slug}/{branch}?urlpath=lab/tree/{path}"
 GITHUB = "https://github.com/{slug}/blob/{branch}/{path}"
 
 
-def lessons(folder: Path = SOLUTIONS) -> list[Path]:
+def lesson_files(folder: Path = SOLUTIONS) -> list[Path]:
     """The lesson notebooks in `folder`, in the chapter's order."""
     return sorted(folder.glob(LESSON_GLOB))
 

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from course_utils import notebook_format as fmt
 from course_utils.files import atomic_path
-from scripts.repo import ARTIFACTS, LEARNER_COPIES, SOLUTIONS, lessons
+from scripts.repo import ARTIFACTS, LEARNER_COPIES, SOLUTIONS, lesson_files
 
 
 
@@ -206,7 +206,7 @@ def main() -> int:
                          "and measures no memory; run without --nbval for that")
     folder = LEARNER_COPIES if args.learner_copies else SOLUTIONS
     args.out = args.out or ARTIFACTS / ("executed-learner" if args.learner_copies else "executed")
-    notebooks = args.notebooks or lessons(folder)
+    notebooks = args.notebooks or lesson_files(folder)
     if not notebooks:
         print("run_chapter: no notebooks to run yet")
         return 0

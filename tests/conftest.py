@@ -12,8 +12,8 @@ from course_utils.constants import DEFAULT_CATEGORIES
 from course_utils.data import select_categories
 from course_utils.server import Faults, serve_directory
 from course_utils.synthetic import standin_metadata, write_standin
+from scripts.repo import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 REAL_SAMPLE = Path(os.environ.get("COURSE_REAL_SAMPLE", REPO.parent / "shared" / "esc50-sample"))
 
 

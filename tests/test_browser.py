@@ -26,9 +26,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from scripts.repo import REPO, SOLUTIONS
 
-REPO = Path(__file__).resolve().parents[1]
-LESSON = REPO / "notebooks" / "solutions" / "02_waveforms_and_spectrograms.ipynb"
+LESSON = SOLUTIONS / "02_waveforms_and_spectrograms.ipynb"
 SCREENSHOTS = REPO / "artifacts" / "browser"
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

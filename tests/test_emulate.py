@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pytest
+from scripts.repo import LEARNER_COPIES, REPO, lesson_files
 
-REPO = Path(__file__).resolve().parents[1]
-LESSONS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+LESSONS = lesson_files(LEARNER_COPIES)
 
 
 @pytest.fixture(scope="module")

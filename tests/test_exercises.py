@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import nbformat
 import pytest
 
 from course_utils import notebook_format as fmt
 from course_utils.grading.exercises import (KEY, NotALesson, check_cell, find_lesson, identify_lesson, lessons,
-                                    restore_checks)
+                                            restore_checks)
+from scripts.repo import LEARNER_COPIES, SOLUTIONS, lesson_files
 
-REPO = Path(__file__).resolve().parents[1]
-LEARNER_COPIES = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+LEARNER_COPY_FILES = lesson_files(LEARNER_COPIES)
 
 
 def _lesson_1() -> nbformat.NotebookNode:
-    return nbformat.read(REPO / "notebooks" / "01_data.ipynb", as_version=4)
+    return nbformat.read(LEARNER_COPIES / "01_data.ipynb", as_version=4)
 
 
 def _tagged(notebook, exercise, part):
@@ -28,7 +27,7 @@ def _checks(notebook) -> list[tuple[str, str, str]]:
             for c in notebook.cells if c.metadata.get(KEY, {}).get("part") == "check"]
 
 
-@pytest.mark.parametrize("path", sorted((REPO / "notebooks" / "solutions").glob("[0-9][0-9]_*.ipynb")),
+@pytest.mark.parametrize("path", lesson_files(SOLUTIONS),
                          ids=lambda p: p.stem)
 def test_the_packaged_checks_are_the_solutions_checks(path):
     notebook = nbformat.read(path, as_version=4)
@@ -39,8 +38,8 @@ def test_the_packaged_checks_are_the_solutions_checks(path):
 
 
 def test_every_learner_copy_is_stamped_and_restores_to_itself():
-    assert [p.stem for p in LEARNER_COPIES] == list(lessons())
-    for path in LEARNER_COPIES:
+    assert [p.stem for p in LEARNER_COPY_FILES] == list(lessons())
+    for path in LEARNER_COPY_FILES:
         notebook = nbformat.read(path, as_version=4)
         lesson = identify_lesson(notebook, "anything.ipynb")
         assert lesson.name == path.stem

@@ -11,8 +11,8 @@ from pathlib import Path
 from course_utils.grading.exercises import lessons
 from course_utils.grading.gradebook import exercise_ids, feedback, gradebook_csv, names, table, write_feedback
 from course_utils.grading.grader import ExerciseResult, Graded
+from scripts.repo import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 
 
 def _class(tmp_path) -> list[Graded]:

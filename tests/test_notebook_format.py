@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from course_utils import notebook_format as fmt
+from scripts.repo import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 HOME = REPO / "course_utils" / "notebook_format.py"
 LITERALS = [fmt.BEGIN_SOLUTION, fmt.END_SOLUTION, fmt.CHECK_MARK.lstrip("# "), fmt.SNAPSHOT_KEY,
             fmt.STANDIN_MARK, ": correct.", 'NotImplementedError("Exercise']

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import nbformat
 import pytest
 
 from course_utils import notebook_format as fmt
+from scripts.repo import REPO, lesson_files
 
-REPO = Path(__file__).resolve().parents[1]
-SOLUTIONS = sorted((REPO / "notebooks" / "solutions").glob("[0-9][0-9]_*.ipynb"))
+SOLUTIONS = lesson_files()
 
 
 def test_there_are_seven_lessons_and_an_optional_eighth():

@@ -2,13 +2,12 @@
 
 import re
 import tomllib
-from pathlib import Path
 
 import yaml
 from packaging.requirements import Requirement
 from packaging.version import Version
+from scripts.repo import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 COLAB_SET = REPO / ".ci" / "colab-2026-08.txt"
 
 

@@ -2,13 +2,12 @@
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from course_utils.crossval import CrossValidation
+from scripts.repo import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 
 
 def _run(script: str, *args: str) -> str:

@@ -22,10 +22,10 @@ from pathlib import Path
 import pytest
 
 from conftest import require_or_skip
+from scripts.repo import REPO, lesson_files
 
-REPO = Path(__file__).resolve().parents[1]
 SITE = Path(os.environ.get("COURSE_SITE", REPO / "artifacts" / "site"))
-LESSONS = sorted(path.stem for path in (REPO / "notebooks" / "solutions").glob("[0-9][0-9]_*.ipynb"))
+LESSONS = [path.stem for path in lesson_files()]
 SCREENSHOTS = REPO / "artifacts" / "site-screenshots"
 CLIP_SECONDS = 5.0
 
