@@ -39,6 +39,12 @@ def stub(exercise: str) -> str:
     return f'raise NotImplementedError("{stub_message(exercise)}")'
 
 
+def stub_exercise(message: str) -> str | None:
+    """The exercise whose stub raised NotImplementedError(`message`), or None."""
+    prefix = stub_message("")
+    return message.removeprefix(prefix) if message.startswith(prefix) else None
+
+
 def stubbed_exercises(source: str) -> list[str]:
     """The exercises whose stub is in `source`."""
     return _STUB.findall(source)

@@ -33,8 +33,6 @@ from course_utils import notebook_format as fmt
 from course_utils.files import atomic_path
 from scripts.repo import ARTIFACTS, LEARNER_COPIES, SOLUTIONS, lesson_files
 
-
-
 PORT = 8765  # fixed, so that the cache (one folder per source URL) is reused from run to run
 
 
@@ -122,7 +120,7 @@ def problems(notebook, learner_copy: bool) -> list[str]:
             expected = (learner_copy and error.ename == "NotImplementedError"
                         and (fmt.stubbed_exercises(cell.source) or fmt.is_check(cell.source)))
             if expected:
-                waiting.add(error.evalue.removeprefix(fmt.stub_message("")))
+                waiting.add(fmt.stub_exercise(error.evalue))
             else:
                 found.append(f"{error.ename}: {error.evalue} in the cell starting {first_line!r}")
     if learner_copy and waiting != stubs:

@@ -54,6 +54,7 @@ def test_stub_round_trip():
     stubbed = fmt.strip_solution(source, "2.3")
     assert stubbed == f"def f():\n    {fmt.stub('2.3')}\n"
     assert fmt.stubbed_exercises(stubbed) == ["2.3"]
+    assert fmt.stub_exercise(fmt.stub_message("2.3")) == "2.3" and fmt.stub_exercise("list index out of range") is None
     assert fmt.remove_solution_markers(source) == "def f():\n    return 1\n"
     with pytest.raises(ValueError, match="2.3"):
         fmt.strip_solution(f"{fmt.BEGIN_SOLUTION}\nx = 1\n", "2.3")

@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 
 from ..files import write_text_atomically
+from ..server import serve_course_data
 from .exercises import NotALesson, find_lesson
 from .gradebook import gradebook_csv, table, write_feedback
 from .grader import Limits, find_submissions, grade_all
-from ..server import serve_course_data
 
 
 def main(argv: list[str] | None = None) -> int:
