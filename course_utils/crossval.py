@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from torch import nn
 from torch.utils.data import Dataset, Subset
 from tqdm.auto import tqdm
 
+from .stats import paired_interval
 from .training import evaluate, fit, one_cycle, seed_everything, seeded_loader
 
 
@@ -30,6 +32,11 @@ class CrossValidation:
         """Sample standard deviation over folds (0 for a single fold)."""
         values = list(self.accuracy.values())
         return statistics.stdev(values) if len(values) > 1 else 0.0
+
+    @property
+    def standard_error(self) -> float:
+        """How far the mean itself may be off: std / sqrt(folds). The std is how much one fold varies."""
+        return self.std / math.sqrt(len(self.accuracy))
 
     def __str__(self) -> str:
         return f"{self.mean:.3f} ± {self.std:.3f} over {len(self.accuracy)} folds"
@@ -82,9 +89,10 @@ def cross_validate(
 
 
 def cv_table(results: Mapping[str, CrossValidation]) -> pd.DataFrame:
-    """One row per method: accuracy with each fold held out, then mean and standard deviation."""
-    rows = {name: {**{f"fold {k}": v for k, v in cv.accuracy.items()}, "mean": cv.mean, "std": cv.std}
-            for name, cv in results.items()}
+    """One row per method: accuracy with each fold held out, then the mean, the standard deviation
+    over folds (how much one fold varies) and the standard error of the mean (how well the mean is known)."""
+    rows = {name: {**{f"fold {k}": v for k, v in cv.accuracy.items()}, "mean": cv.mean, "std": cv.std,
+                   "se": cv.standard_error} for name, cv in results.items()}
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
@@ -99,10 +107,12 @@ def compare_folds(baseline: dict, other: dict) -> tuple[int, int, float]:
 
 
 def paired_comparison(baseline: CrossValidation, other: CrossValidation) -> str:
-    """How `other` differs from `baseline`, fold by fold (both must use the same folds)."""
-    better, worse, mean = compare_folds(baseline.accuracy, other.accuracy)
+    """How `other` differs from `baseline`, fold by fold (both must use the same folds), with a
+    paired t-interval and its verdict."""
+    better, worse, _ = compare_folds(baseline.accuracy, other.accuracy)
     equal = len(baseline.accuracy) - better - worse
-    return (f"{mean:+.3f} on average; better on {_folds(better)}, "
+    interval = paired_interval([other.accuracy[fold] - baseline.accuracy[fold] for fold in baseline.accuracy])
+    return (f"{interval}: {interval.verdict}; better on {_folds(better)}, "
             f"worse on {_folds(worse)}, equal on {_folds(equal)}")
 
 

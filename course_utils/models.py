@@ -76,6 +76,38 @@ class BatchNormCNN(nn.Module):
         return self.classifier(self.features(spec.unsqueeze(1)))
 
 
+CHANGES = ("input_norm", "downsample", "conv_norm", "global_pool", "dropout")
+
+
+class AblationCNN(nn.Module):
+    """The chapter's CNN with any of BatchNormCNN's changes switched on, to measure each one alone.
+
+    No change gives SpectrogramCNN's layers; all five give BatchNormCNN's (dropout 0.3), built in
+    the same order, so the same seed gives the same weights.
+    """
+
+    def __init__(self, n_classes: int = 4, *, input_norm: bool = False, downsample: bool = False,
+                 conv_norm: bool = False, global_pool: bool = False, dropout: bool = False,
+                 n_mels: int = N_MELS, n_frames: int = N_FRAMES):
+        super().__init__()
+        layers: list[nn.Module] = [nn.BatchNorm2d(1)] if input_norm else []
+        height, width = (n_mels // 2, n_frames // 2) if downsample else (n_mels, n_frames)
+        layers += [nn.AvgPool2d(2)] if downsample else []
+        channels = [1, 16, 32, 64, 128]
+        for c_in, c_out in zip(channels, channels[1:]):
+            layers += [nn.Conv2d(c_in, c_out, kernel_size=3, padding=1, bias=not conv_norm)]
+            layers += [nn.BatchNorm2d(c_out)] if conv_norm else []
+            layers += [nn.ReLU(), nn.MaxPool2d(2)]
+            height, width = height // 2, width // 2
+        self.features = nn.Sequential(*layers)
+        pool = [nn.AdaptiveAvgPool2d(1), nn.Flatten()] if global_pool else [nn.Flatten()]
+        inputs = channels[-1] if global_pool else channels[-1] * height * width
+        self.classifier = nn.Sequential(*pool, *([nn.Dropout(0.3)] if dropout else []), nn.Linear(inputs, n_classes))
+
+    def forward(self, spec: torch.Tensor) -> torch.Tensor:
+        return self.classifier(self.features(spec.unsqueeze(1)))
+
+
 class BandNormalised(nn.Module):
     """Standardise each mel band with statistics learned from the training batches, then `model`.
 
@@ -216,7 +248,7 @@ def resnet18_transfer(
     weights = ResNet18_Weights.IMAGENET1K_V1
     try:
         imagenet_checkpoint(weights.url)
-        body = resnet18(weights=weights, progress=False)  # loads the cached file, checking its hash
+        body = resnet18(weights=weights, progress=False)  # loads the cached file (hash checked when downloaded)
     except (OSError, RuntimeError, ValueError) as error:
         reason = str(error) if isinstance(error, OSError) else f"{type(error).__name__}: {error}"
         if not allow_random:

@@ -51,17 +51,16 @@ class Evaluation:
 
 @dataclass
 class History:
-    """Per-epoch training and validation loss and accuracy; `steps`: the loss of every step (fit_until_flat)."""
+    """Per-epoch training and validation loss and accuracy."""
 
     train_loss: list[float] = field(default_factory=list)
     train_accuracy: list[float] = field(default_factory=list)
     val_loss: list[float] = field(default_factory=list)
     val_accuracy: list[float] = field(default_factory=list)
-    steps: list[float] = field(default_factory=list)
 
     def as_frame(self) -> pd.DataFrame:
         """The per-epoch figures, one row per epoch."""
-        columns = {k: v for k, v in vars(self).items() if v and k != "steps"}
+        columns = {k: v for k, v in vars(self).items() if v}
         return pd.DataFrame(columns, index=pd.RangeIndex(1, len(self.train_loss) + 1, name="epoch"))
 
 
@@ -195,45 +194,28 @@ def fit(
     return history
 
 
+def diagnose(history: History, n_classes: int, gap: float = 0.2) -> str:
+    """Underfitting or overfitting, read from the last epoch of `history`, in one sentence.
+
+    Underfitting: training accuracy less than halfway from chance to 1 (the model does not learn
+    even the clips it sees). Overfitting: otherwise, validation accuracy more than `gap` below
+    training accuracy. Training accuracy is the one measured during the epoch, as `fit` records it.
+    """
+    if not history.train_accuracy or not history.val_accuracy:
+        raise ValueError("the history needs training and validation accuracy (fit with a val_loader)")
+    train, val, chance = history.train_accuracy[-1], history.val_accuracy[-1], 1 / n_classes
+    halfway = chance + (1 - chance) / 2
+    figures = f"training accuracy {train:.2f}, validation {val:.2f}, chance {chance:.2f}"
+    if train < halfway:
+        return (f"underfitting: {figures}. It does not fit even the clips it trains on (less than halfway "
+                f"from chance to 1, {halfway:.2f}), so the input or the model, not memorising, is the problem.")
+    if train - val > gap:
+        return (f"overfitting: {figures}. It fits its training clips far better than clips it has not seen "
+                f"(a gap of more than {gap:.2f}).")
+    return f"neither under- nor overfitting by these rules: {figures}."
+
+
 def one_cycle(optimizer: torch.optim.Optimizer, epochs: int, steps_per_epoch: int) -> torch.optim.lr_scheduler.OneCycleLR:
     """Learning rate up to the optimizer's over the first 30% of steps, then annealed to almost 0."""
     peak = [group["lr"] for group in optimizer.param_groups]
     return torch.optim.lr_scheduler.OneCycleLR(optimizer, peak, epochs=epochs, steps_per_epoch=steps_per_epoch)
-
-
-def fit_until_flat(
-    model: nn.Module,
-    train_loader: DataLoader,
-    optimizer: torch.optim.Optimizer,
-    *,
-    window: int = 10,
-    tolerance: float = 0.01,
-    max_steps: int = 300,
-    device: torch.device | str = "cpu",
-    loss_fn: Callable = nn.functional.cross_entropy,
-) -> History:
-    """Train until the training loss levels off, or for `max_steps` steps; History.steps holds every step's loss.
-
-    Stops once the mean loss of the last `window` steps is less than `tolerance` below the mean
-    of the `window` steps before. Only the training batches decide when to stop, so models
-    trained on more or fewer clips are all trained "to the end" by the same rule.
-    """
-    check_optimizer(model, optimizer)
-    model.to(device)
-    model.train()
-    history = History()
-    losses = history.steps
-    while len(losses) < max_steps:
-        for batch in train_loader:
-            losses.append(_train_step(model, batch, optimizer, loss_fn, device)[2].item())
-            if len(losses) >= max_steps or _levelled_off(losses, window, tolerance):
-                return history
-    return history
-
-
-def _levelled_off(losses: list[float], window: int, tolerance: float) -> bool:
-    if len(losses) < 2 * window:
-        return False
-    recent = sum(losses[-window:]) / window
-    before = sum(losses[-2 * window : -window]) / window
-    return before - recent < tolerance

@@ -6,6 +6,9 @@ category ("shots") with ESC-50's five folds:
 - scratch:   a fresh SpectrogramCNN, every weight trained;
 - frozen:    the pre-trained convolutional body kept as it is, a new linear head trained;
 - fine-tune: the pre-trained body and a new head, all trained (the body at a 10x lower rate).
+
+And, for lesson 7's part A, whether ImageNet-pre-trained ResNets beat lesson 5's CNN on the same
+clips (photos_vs_scratch).
 """
 
 from __future__ import annotations
@@ -29,9 +32,11 @@ from .files import atomic_path
 from .models import SpectrogramCNN
 from .data import ChapterData, DownloadError, complete_categories, load_metadata, prepare_data
 from .sources import Source, resolve_source
-from .training import evaluate, fit, fit_until_flat, seed_everything, seeded_loader
+from .stats import compare_on_same_clips, paired_interval
+from .training import evaluate, fit, seed_everything, seeded_loader
 
 ARMS = ("scratch", "frozen", "fine-tune")
+STUDY_EPOCHS = 40  # passes over the training clips; see scripts/transfer_budget.py
 
 
 def pick_source_categories(targets: Sequence[str], n: int = 8, minimum: int = 4,
@@ -156,18 +161,46 @@ def _target_model(arm: str, n_classes: int, body: nn.Sequential | None) -> tuple
                                     {"params": model.features.parameters(), "lr": 1e-4}])
 
 
-def train_arm(arm: str, body: nn.Sequential | None, train: TensorDataset, val: TensorDataset,
-              n_classes: int, seed: int = 0, **until_flat) -> tuple[float, int]:
-    """(validation accuracy, steps taken) of one arm trained until its training loss levels off.
+@dataclasses.dataclass(frozen=True)
+class ArmResult:
+    """One trained arm: accuracy on the validation fold and on its own training clips, and its steps."""
 
-    `until_flat` goes to fit_until_flat (window, tolerance, max_steps).
+    accuracy: float
+    train_accuracy: float
+    steps: int
+
+
+def body_outputs(body: nn.Module, dataset: TensorDataset, device: torch.device | str = "cpu") -> TensorDataset:
+    """(what a frozen body makes of each spectrogram, target): a frozen body is a fixed feature extractor."""
+    spectrograms, targets = dataset.tensors
+    body.to(device).eval()
+    with torch.no_grad():  # not inference_mode: the head trains on these tensors
+        outputs = torch.cat([body(batch.unsqueeze(1).to(device)).cpu() for batch in spectrograms.split(64)])
+    return TensorDataset(outputs, targets)
+
+
+def train_arm(arm: str, body: nn.Sequential | None, train: TensorDataset, val: TensorDataset,
+              n_classes: int, seed: int = 0, epochs: int = STUDY_EPOCHS,
+              device: torch.device | str = "cpu") -> ArmResult:
+    """Train one arm for `epochs` passes over its training clips, then measure it.
+
+    A fixed number of passes gives a model with more clips more steps, and every arm the same
+    rule; nothing looks at the validation fold until the end. The frozen arm's body never
+    changes, so its output is computed once per clip and only the head trains on it, with the
+    same batches and the same result as running the body every step.
     """
     if arm not in ARMS:
         raise ValueError(f"arm must be one of {ARMS}, got {arm!r}")
     seed_everything(seed)
     model, optimizer = _target_model(arm, n_classes, body)
-    history = fit_until_flat(model, seeded_loader(train, 8, shuffle=True, seed=seed), optimizer, **until_flat)
-    return evaluate(model, seeded_loader(val, 8)).accuracy, len(history.steps)
+    if arm == "frozen":
+        train, val = body_outputs(model.features, train, device), body_outputs(model.features, val, device)
+        model = model.classifier
+    loader = seeded_loader(train, 8, shuffle=True, seed=seed)
+    fit(model, loader, optimizer, epochs, device=device, progress=False)
+    return ArmResult(evaluate(model, seeded_loader(val, 64), device=device).accuracy,
+                     evaluate(model, seeded_loader(train, 64), device=device).accuracy,
+                     epochs * len(loader))
 
 
 def few_shot_study(
@@ -178,14 +211,14 @@ def few_shot_study(
     shots: Sequence[int] = (2, 4, 8, 32),
     folds: Sequence[int] = FOLDS,
     seed: int = 0,
-    **until_flat,
+    epochs: int = STUDY_EPOCHS,
+    device: torch.device | str = "cpu",
 ) -> pd.DataFrame:
-    """Accuracy and training steps of every arm, for every number of shots, with each fold in turn
-    as validation set.
+    """Validation and training accuracy and training steps of every arm, for every number of
+    shots, with each fold in turn as validation set.
 
     `metadata`, `features` and `targets` describe the same clips in the same order. Every run
-    trains by the same rule, until its training loss levels off (see fit_until_flat), so that
-    no arm is cut short when it gets more clips.
+    trains for the same number of passes over its own clips (see train_arm).
     """
     rows = []
     n_classes = int(targets.max()) + 1
@@ -199,46 +232,99 @@ def few_shot_study(
             index = torch.tensor(position[chosen["filename"]].tolist())
             train = TensorDataset(features[index], targets[index])
             for arm in ARMS:
-                accuracy, steps = train_arm(arm, body, train, val, n_classes, seed, **until_flat)
-                rows.append({"arm": arm, "shots": k, "fold": fold, "accuracy": accuracy, "steps": steps})
+                result = train_arm(arm, body, train, val, n_classes, seed, epochs, device)
+                rows.append({"arm": arm, "shots": k, "fold": fold, **dataclasses.asdict(result)})
     return pd.DataFrame(rows)
 
 
-def summarize(study: pd.DataFrame) -> pd.DataFrame:
-    """Mean and standard deviation of accuracy over folds, one row per number of shots."""
-    table = study.groupby(["shots", "arm"])["accuracy"].agg(["mean", "std"]).unstack("arm")
+def summarize(study: pd.DataFrame, column: str = "accuracy") -> pd.DataFrame:
+    """Mean and standard deviation over folds of `column`, one row per number of shots."""
+    table = study.groupby(["shots", "arm"])[column].agg(["mean", "std"]).unstack("arm")
     return table.reindex(columns=list(ARMS), level=1)
 
 
 def mean_steps(study: pd.DataFrame) -> pd.DataFrame:
-    """Training steps each arm took until its loss levelled off, mean over folds; a row per number of shots."""
+    """Training steps each arm took, mean over folds; a row per number of shots."""
     return study.groupby(["shots", "arm"])["steps"].mean().unstack()[list(ARMS)].round().astype(int)
 
 
-def pretraining_gain(study: pd.DataFrame) -> pd.DataFrame:
-    """Per fold (rows) and number of shots (columns): the better pre-trained arm's accuracy minus scratch's.
-
-    "Better" is the arm with the higher mean over folds at that number of shots.
-    """
-    table = study.pivot_table(index=["shots", "fold"], columns="arm", values="accuracy")
-    best = table[["frozen", "fine-tune"]].groupby("shots").transform("mean").idxmax(axis=1)
-    gain = pd.Series([table.loc[i, arm] for i, arm in best.items()], index=table.index) - table["scratch"]
-    return gain.unstack("shots")
+def _per_fold(study: pd.DataFrame, arm: str) -> pd.DataFrame:
+    """Accuracy of `arm`: a row per fold, a column per number of shots."""
+    return study[study["arm"] == arm].pivot(index="fold", columns="shots", values="accuracy")
 
 
-def gain_trend(study: pd.DataFrame) -> str:
-    """One sentence on how the gain from pre-training changed from the fewest to the most shots,
-    judged fold by fold: a change counts only if it has the same sign on all folds but at most one."""
-    gain = pretraining_gain(study)
-    first, last = gain.columns[0], gain.columns[-1]
-    change = gain[last] - gain[first]
-    smaller, larger, n = int((change < -1e-9).sum()), int((change > 1e-9).sum()), len(change)
-    spread = f"{change.mean():+.2f} ± {change.std():.2f} over {n} folds" if n > 1 else f"{change.mean():+.2f}"
-    if n >= 3 and smaller >= n - 1:
-        verdict = "shrank"
-    elif n >= 3 and larger >= n - 1:
-        verdict = "grew"
-    else:
-        verdict = "did not change consistently"
-    return (f"From {first} to {last} clips per category the gain from pre-training {verdict}: "
-            f"{spread}; smaller on {smaller} of {n} folds, larger on {larger}.")
+def pretraining_gain(study: pd.DataFrame, arm: str) -> pd.DataFrame:
+    """Per fold (rows) and number of shots (columns): `arm`'s accuracy minus scratch's."""
+    if arm not in ARMS[1:]:
+        raise ValueError(f"arm must be one of {ARMS[1:]}, got {arm!r}")
+    return _per_fold(study, arm) - _per_fold(study, "scratch")
+
+
+def _questions(study: pd.DataFrame) -> dict[tuple[str, str], pd.Series]:
+    """Per-fold differences the study answers: each pre-trained arm minus scratch at each number
+    of shots; scratch with the most shots minus the fewest; each arm's gain, most minus fewest."""
+    scratch = _per_fold(study, "scratch")
+    first, last = scratch.columns[0], scratch.columns[-1]
+    questions = {}
+    for arm in ARMS[1:]:
+        gain = pretraining_gain(study, arm)
+        questions |= {(f"{arm} - scratch", f"{k}"): gain[k] for k in gain.columns}
+    questions[("scratch", f"{last} - {first}")] = scratch[last] - scratch[first]
+    for arm in ARMS[1:]:
+        gain = pretraining_gain(study, arm)
+        questions[(f"gain of {arm}", f"{last} - {first}")] = gain[last] - gain[first]
+    return questions
+
+
+def comparisons(study: pd.DataFrame) -> pd.DataFrame:
+    """A paired 95% t-interval over folds for each of the study's questions (see _questions)."""
+    rows = {}
+    for key, differences in _questions(study).items():
+        interval = paired_interval(differences.tolist())
+        rows[key] = {"mean": interval.mean, "low": interval.low, "high": interval.high, "verdict": interval.verdict}
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.names = ["difference", "clips per category"]
+    return table
+
+
+GAIN_WORDS = {"higher": "helped", "lower": "hurt", "within the noise": "made no difference beyond the folds' noise"}
+CHANGE_WORDS = {"higher": "grew", "lower": "shrank", "within the noise": "did not change beyond the folds' noise"}
+SCRATCH_WORDS = {"higher": "improved", "lower": "got worse", "within the noise": "changed within the folds' noise"}
+
+
+def conclusions(study: pd.DataFrame) -> list[str]:
+    """The study's findings in words: "helped", "grew", ... only where the paired interval excludes zero."""
+    table = comparisons(study)
+    lines = []
+    for arm in ARMS[1:]:
+        rows = table.loc[f"{arm} - scratch"]
+        parts = [f"{words} with {_clips(list(rows.index[rows['verdict'] == verdict]))}"
+                 for verdict, words in GAIN_WORDS.items() if (rows["verdict"] == verdict).any()]
+        lines.append(f"Pre-training ({arm}) " + "; ".join(parts) + ".")
+    for label, words, subject in [(f"gain of {arm}", CHANGE_WORDS, f"the gain of {arm} over scratch")
+                                  for arm in ARMS[1:]] + [("scratch", SCRATCH_WORDS, "training from scratch")]:
+        row = table.loc[label].iloc[0]
+        last, first = table.loc[label].index[0].split(" - ")
+        lines.append(f"From {first} to {last} clips per category, {subject} {words[row['verdict']]} "
+                     f"({row['mean']:+.2f}, 95% interval {row['low']:+.2f} to {row['high']:+.2f}).")
+    return lines
+
+
+def _clips(shots: list[str]) -> str:
+    return (", ".join(shots[:-1]) + " and " if len(shots) > 1 else "") + shots[-1] + " clips per category"
+
+
+NO_PHOTO_CONCLUSION = ("No conclusion about photos: the ResNet's body holds random weights (ImageNet weights "
+                       "unavailable), so nothing pre-trained was compared.")
+
+
+def photos_vs_scratch(resnets: dict[str, nn.Module], cnn: nn.Module, dataset, categories: Sequence[str]) -> list[str]:
+    """For each ResNet, whether it beats lesson 5's CNN on the same validation clips (McNemar's test);
+    one line saying there is no conclusion if any of them lacks its ImageNet weights."""
+    from .widgets import correct_per_clip
+
+    if not all(getattr(model, "pretrained", False) for model in resnets.values()):
+        return [NO_PHOTO_CONCLUSION]
+    baseline = correct_per_clip(cnn, dataset, categories)
+    return [compare_on_same_clips(name, correct_per_clip(model, dataset, categories), "the CNN", baseline)
+            for name, model in resnets.items()]

@@ -68,6 +68,12 @@ def prediction_table(model: torch.nn.Module, dataset, categories: Sequence[str])
     return pd.DataFrame(rows)
 
 
+def correct_per_clip(model: torch.nn.Module, dataset, categories: Sequence[str]) -> list[bool]:
+    """Whether `model` got each clip of `dataset` right, in the dataset's order."""
+    table = prediction_table(model, dataset, categories)
+    return (table["true"] == table["predicted"]).tolist()
+
+
 def prediction_figure(row: pd.Series, categories: Sequence[str]) -> Figure:
     """Bar chart of one clip's class probabilities, the true class highlighted."""
     fig, ax = plt.subplots(figsize=(6, 2.8), layout="constrained")

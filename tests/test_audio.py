@@ -55,3 +55,10 @@ def test_truncated_wav_is_named(tmp_path):
     path.write_bytes(path.read_bytes()[:30])
     with pytest.raises(AudioFileError, match="cut.wav"):
         load_audio(path)
+
+
+def test_a_silent_clip_gives_finite_decibels():
+    """With ref=np.max every bin of silence equals the loudest one: 0 dB everywhere, never inf or nan."""
+    spectrogram = mel_spectrogram_db(np.zeros(80000, dtype=np.float32))
+    assert spectrogram.shape == (128, 157) and np.isfinite(spectrogram).all()
+    assert (spectrogram == 0).all()

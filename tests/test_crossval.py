@@ -96,16 +96,25 @@ def test_rejects_datasets_that_do_not_match_the_folds():
 
 def test_cv_table_has_one_row_per_method():
     table = cv_table({"a": CrossValidation({1: 0.5, 2: 1.0}), "b": CrossValidation({1: 0.25, 2: 0.25})})
-    assert list(table.columns) == ["fold 1", "fold 2", "mean", "std"]
+    assert list(table.columns) == ["fold 1", "fold 2", "mean", "std", "se"]
     assert table.loc["a", "mean"] == pytest.approx(0.75) and table.loc["b", "std"] == 0.0
+    assert table.loc["a", "se"] == pytest.approx(table.loc["a", "std"] / 2 ** 0.5)
 
 
-def test_paired_comparison_counts_folds_won_and_lost():
+def test_paired_comparison_counts_folds_won_and_lost_and_gives_the_interval():
     from course_utils.crossval import paired_comparison
 
     baseline = CrossValidation({1: 0.5, 2: 0.75, 3: 1.0})
     other = CrossValidation({1: 0.75, 2: 0.75, 3: 0.875})
-    assert paired_comparison(baseline, other) == "+0.042 on average; better on 1 fold, worse on 1 fold, equal on 1 fold"
+    # differences 0.25, 0, -0.125: sd 0.19094, t(0.975, 2 df) = 4.3027, half-width 0.47434
+    assert paired_comparison(baseline, other) == (
+        "+0.042 (95% interval -0.433 to +0.516, 3 folds): within the noise; "
+        "better on 1 fold, worse on 1 fold, equal on 1 fold")
     assert paired_comparison(baseline, baseline).endswith("better on 0 folds, worse on 0 folds, equal on 3 folds")
     with pytest.raises(ValueError, match="different folds"):
         paired_comparison(baseline, CrossValidation({1: 0.5}))
+
+
+def test_standard_error_is_the_spread_over_the_square_root_of_the_folds():
+    cv = CrossValidation({1: 0.5, 2: 0.7, 3: 0.6, 4: 0.8})
+    assert cv.standard_error == pytest.approx(cv.std / 2)

@@ -4,6 +4,8 @@ from torch import nn
 
 from course_utils import models
 from course_utils.models import (
+    CHANGES,
+    AblationCNN,
     BatchNormCNN,
     FaultyWaveformLSTM,
     FramedLSTM,
@@ -205,3 +207,27 @@ def test_batchnorm_cnn_is_small_and_indifferent_to_loudness():
 def test_batchnorm_cnn_takes_clips_of_any_length():
     model = BatchNormCNN(3).eval()
     assert model(torch.randn(2, 128, 100)).shape == model(torch.randn(2, 128, 300)).shape == (2, 3)
+
+
+@pytest.mark.parametrize("changes, reference", [((), "SpectrogramCNN"), (CHANGES, "BatchNormCNN")])
+def test_ablation_cnn_with_no_change_or_all_changes_is_the_chapter_model(changes, reference):
+    torch.manual_seed(3)
+    ablated = AblationCNN(4, **{change: True for change in changes})
+    torch.manual_seed(3)
+    model = getattr(models, reference)(4)
+    assert [p.shape for p in ablated.parameters()] == [p.shape for p in model.parameters()]
+    assert all(torch.equal(a, b) for a, b in zip(ablated.parameters(), model.parameters()))
+    x = torch.randn(2, 128, 157)
+    ablated.eval(), model.eval()
+    assert torch.allclose(ablated(x), model(x))
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_ablation_cnn_switches_on_exactly_one_change(change):
+    alone = AblationCNN(4, **{change: True})
+    kinds = [type(m).__name__ for m in alone.modules()]
+    plain = [type(m).__name__ for m in AblationCNN(4).modules()]
+    assert kinds != plain and alone(torch.randn(2, 128, 157)).shape == (2, 4)
+    expected = {"input_norm": "BatchNorm2d", "downsample": "AvgPool2d", "conv_norm": "BatchNorm2d",
+                "global_pool": "AdaptiveAvgPool2d", "dropout": "Dropout"}[change]
+    assert kinds.count(expected) > plain.count(expected)

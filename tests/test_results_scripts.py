@@ -28,7 +28,8 @@ def test_table_has_each_fold_the_spread_and_the_paired_comparison(load_script):
     assert "| 7 | Skipped | – | – | not run: ImageNet weights unavailable | |" in lines
     assert lines.index("| 7 | Skipped | – | – | not run: ImageNet weights unavailable | |") < lines.index(
         "| 8 | Better | 0.700 | 0.600 | **0.650** ± 0.071 | 40 s |")  # rows keep the course's order
-    assert "- Better: +0.100 on average; better on 1 fold, worse on 0 folds, equal on 1 fold" in lines
+    assert ("- Better: +0.100 (95% interval -1.171 to +1.371, 2 folds): within the noise; "
+            "better on 1 fold, worse on 0 folds, equal on 1 fold") in lines
 
 
 @pytest.mark.slow
@@ -46,8 +47,10 @@ def test_crossval_results_on_real_clips(real_sample, tmp_path):
 def test_transfer_study_writes_its_table(tmp_path):
     out = tmp_path / "transfer.md"
     printed = _run("transfer_study", "--categories", "dog", "cow", "--shots", "1", "2",
-                   "--pretrain-epochs", "1", "--max-steps", "3", "--out", str(out))
+                   "--pretrain-epochs", "1", "--epochs", "2", "--out", str(out))
     text = out.read_text()
-    assert "(offline stand-in)" in text and "| 2 | " in text and "(3 steps)" in text
+    assert "(offline stand-in)" in text and "| 2 | " in text and ", 2 steps)" in text  # 4 clips: one batch a pass
     assert "source task: rooster, rain," in text  # never a target category
-    assert "From 1 to 2 clips per category the gain from pre-training" in printed
+    assert "| frozen - scratch | 2 |" in text and "| scratch | 2 - 1 |" in text
+    assert "From 1 to 2 clips per category, training from scratch" in printed
+    assert "- Pre-training (frozen) " in text

@@ -9,7 +9,6 @@ from course_utils.training import (
     check_optimizer,
     evaluate,
     fit,
-    fit_until_flat,
     one_cycle,
     pick_device,
     seed_everything,
@@ -119,30 +118,6 @@ def test_history_frame_without_validation():
     assert "val_loss" not in history.as_frame()
 
 
-def test_fit_until_flat_stops_when_the_loss_levels_off():
-    seed_everything(0)
-    model = _toy_model()
-    loader = DataLoader(_toy_data(), batch_size=16, shuffle=True)
-    history = fit_until_flat(model, loader, torch.optim.Adam(model.parameters(), lr=0.05),
-                             window=8, tolerance=0.01, max_steps=2000)
-    assert isinstance(history, History) and history.as_frame().empty
-    losses = history.steps
-    assert 16 <= len(losses) < 2000  # stopped by the rule, not by the cap
-    before, last = sum(losses[-16:-8]) / 8, sum(losses[-8:]) / 8
-    assert before - last < 0.01
-    earlier = [sum(losses[i - 16 : i - 8]) / 8 - sum(losses[i - 8 : i]) / 8 for i in range(16, len(losses))]
-    assert all(drop >= 0.01 for drop in earlier)  # and not a step before
-
-
-def test_fit_until_flat_respects_the_cap_and_spans_epochs():
-    seed_everything(0)
-    model = _toy_model()
-    loader = DataLoader(_toy_data(16), batch_size=8)  # two steps per epoch
-    history = fit_until_flat(model, loader, torch.optim.SGD(model.parameters(), lr=1e-4),
-                             window=10, tolerance=1.0, max_steps=7)
-    assert len(history.steps) == 7
-
-
 def test_one_cycle_peaks_at_the_optimizers_rate_and_anneals():
     model = nn.Linear(2, 2)
     optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
@@ -179,3 +154,26 @@ def test_options_are_keyword_only():
         evaluate(model, DataLoader(_toy_data(), batch_size=8), "cpu")
     with pytest.raises(TypeError):
         fit(model, DataLoader(_toy_data()), torch.optim.Adam(model.parameters()), 1, "cpu")
+
+
+@pytest.mark.parametrize("train, val, verdict", [
+    ([0.3, 0.4], [0.25, 0.3], "underfitting"),        # low on its own clips too
+    ([0.3, 0.6], [0.25, 0.2], "underfitting"),        # a big gap, but below halfway from chance (0.625)
+    ([0.8, 1.0], [0.4, 0.45], "overfitting"),         # fits them, not the unseen ones
+    ([0.5, 0.89], [0.2, 0.19], "overfitting"),        # not all of them, but far better than the unseen
+    ([0.8, 0.95], [0.7, 0.85], "neither"),
+    ([0.8, 0.7], [0.7, 0.55], "neither"),             # a gap of 0.15 is within the rule's 0.2
+])
+def test_diagnose_reads_the_last_epoch(train, val, verdict):
+    from course_utils.training import diagnose
+
+    sentence = diagnose(History(train_accuracy=train, val_accuracy=val), n_classes=4)
+    assert sentence.startswith(verdict) and f"training accuracy {train[-1]:.2f}" in sentence
+    assert "chance 0.25" in sentence
+
+
+def test_diagnose_needs_validation_figures():
+    from course_utils.training import diagnose
+
+    with pytest.raises(ValueError, match="val_loader"):
+        diagnose(History(train_accuracy=[0.5]), n_classes=4)

@@ -11,8 +11,10 @@ from course_utils.data import select_categories
 from course_utils.transfer import (
     ARMS,
     PretrainRecipe,
+    body_outputs,
+    comparisons,
+    conclusions,
     few_shot_study,
-    gain_trend,
     pretraining_gain,
     load_weights,
     mean_steps,
@@ -121,7 +123,7 @@ def test_frozen_arm_changes_only_the_head(monkeypatch):
 
     monkeypatch.setattr(transfer, "_target_model", spy)
     x, y = _toy(16)
-    train_arm("frozen", body, TensorDataset(x, y), TensorDataset(x, y), 2, max_steps=4)
+    train_arm("frozen", body, TensorDataset(x, y), TensorDataset(x, y), 2, epochs=2)
     after = seen["model"].features.state_dict()
     assert all(torch.equal(before[k], after[k]) for k in before)
     assert all(torch.equal(before[k], v) for k, v in body.state_dict().items())
@@ -129,7 +131,42 @@ def test_frozen_arm_changes_only_the_head(monkeypatch):
 
 def test_unknown_arm_is_refused():
     with pytest.raises(ValueError, match="arm must be one of"):
-        train_arm("zero-shot", None, None, None, 2, max_steps=1)
+        train_arm("zero-shot", None, None, None, 2, epochs=1)
+
+
+def test_frozen_arm_on_cached_body_outputs_equals_running_the_body_every_step():
+    from course_utils.training import fit, seed_everything, seeded_loader
+
+    body = SpectrogramCNN(2).features
+    x, y = _toy(24)
+    result = train_arm("frozen", body, TensorDataset(x[:16], y[:16]), TensorDataset(x[16:], y[16:]), 2, epochs=3)
+    seed_everything(0)  # the same model, optimizer and batches, with the body run on every step
+    model = SpectrogramCNN(2)
+    model.features.load_state_dict(body.state_dict())
+    model.features.requires_grad_(False)
+    fit(model, seeded_loader(TensorDataset(x[:16], y[:16]), 8, shuffle=True, seed=0),
+        torch.optim.Adam(model.classifier.parameters(), lr=1e-3), 3, progress=False)
+    scores = model.eval()(x[16:])
+    assert result.accuracy == (scores.argmax(1) == y[16:]).float().mean().item()
+    assert result.steps == 3 * 2
+
+
+def test_body_outputs_are_the_bodys_output_per_clip():
+    body = SpectrogramCNN(2).features
+    x, y = _toy(70)
+    outputs = body_outputs(body, TensorDataset(x, y))
+    assert torch.allclose(outputs.tensors[0][65:], body(x[65:].unsqueeze(1)), atol=1e-6)
+    assert torch.equal(outputs.tensors[1], y) and not outputs.tensors[0].requires_grad
+
+
+@pytest.mark.parametrize("arm", ARMS)
+def test_every_arm_trains_for_the_same_passes_so_more_clips_get_more_steps(arm):
+    body = SpectrogramCNN(2).features
+    x, y = _toy(32)
+    few = train_arm(arm, body, TensorDataset(x[:8], y[:8]), TensorDataset(x, y), 2, epochs=2)
+    many = train_arm(arm, body, TensorDataset(x[:24], y[:24]), TensorDataset(x, y), 2, epochs=2)
+    assert (few.steps, many.steps) == (2, 6)
+    assert 0 <= few.train_accuracy <= 1 and 0 <= many.accuracy <= 1
 
 
 @pytest.mark.slow
@@ -138,9 +175,10 @@ def test_few_shot_study_covers_every_arm_shot_and_fold():
     x, y = _toy(len(metadata))
     y = torch.tensor([0 if c == "dog" else 1 for c in metadata["category"]])
     x[y == 1, :20] += 30
-    study = few_shot_study(metadata, x, y, SpectrogramCNN(2).features, shots=(1, 2), folds=(1, 2), max_steps=3)
+    study = few_shot_study(metadata, x, y, SpectrogramCNN(2).features, shots=(1, 2), folds=(1, 2), epochs=3)
     assert len(study) == 3 * 2 * 2 and set(study["arm"]) == set(ARMS)
-    assert study["steps"].between(1, 3).all()
+    assert (study["steps"] == 3).all()  # 2 or 4 clips: one batch per pass
+    assert study["train_accuracy"].between(0, 1).all()
     table = summarize(study)
     assert list(table.index) == [1, 2] and table.shape == (2, 6)
 
@@ -167,12 +205,13 @@ def _study(accuracy):
                          for (arm, shots), values in accuracy.items() for fold, value in enumerate(values, 1)])
 
 
-def test_gain_is_the_better_pretrained_arm_minus_scratch_per_fold():
+def test_gain_is_the_pretrained_arm_minus_scratch_per_fold():
     study = _study({("scratch", 2): [0.3, 0.4, 0.5], ("frozen", 2): [0.6, 0.6, 0.6], ("fine-tune", 2): [0.9, 0.1, 0.5],
                     ("scratch", 8): [0.5, 0.5, 0.5], ("frozen", 8): [0.4, 0.4, 0.4], ("fine-tune", 8): [0.7, 0.8, 0.6]})
-    gain = pretraining_gain(study)
-    assert gain[2].round(6).tolist() == [0.3, 0.2, 0.1]  # frozen: mean 0.6 beats fine-tune's 0.5
-    assert gain[8].round(6).tolist() == [0.2, 0.3, 0.1]
+    assert pretraining_gain(study, "frozen")[2].round(6).tolist() == [0.3, 0.2, 0.1]
+    assert pretraining_gain(study, "fine-tune")[8].round(6).tolist() == [0.2, 0.3, 0.1]
+    with pytest.raises(ValueError, match="arm must be one of"):
+        pretraining_gain(study, "scratch")
 
 
 def test_mean_steps_per_arm_and_shots_in_the_arms_order():
@@ -184,18 +223,41 @@ def test_mean_steps_per_arm_and_shots_in_the_arms_order():
     assert list(table.columns) == list(ARMS) and table.loc[2].tolist() == [26, 11, 40]
 
 
+# Early and late gains of the frozen arm over scratch (0.5 on every fold), five folds.
+EARLY = [0.2, 0.2, 0.1, 0.3, 0.2]
+
+
+def _gain_study(late, scratch_late=(0.5,) * 5):
+    return _study({("scratch", 2): [0.5] * 5, ("frozen", 2): [0.5 + g for g in EARLY], ("fine-tune", 2): [0.5] * 5,
+                   ("scratch", 8): list(scratch_late), ("frozen", 8): [s + g for s, g in zip(scratch_late, late)],
+                   ("fine-tune", 8): list(scratch_late)})
+
+
 @pytest.mark.parametrize("late, verdict", [
-    ([0.1, 0.1, 0.0, 0.05], "shrank"),           # smaller on all four folds
-    ([0.1, 0.1, 0.0, 0.35], "shrank"),           # on all but one
-    ([0.1, 0.5, 0.0, 0.35], "did not change consistently"),
-    ([0.3, 0.5, 0.4, 0.35], "grew"),
+    ([0.0, 0.05, 0.0, 0.1, 0.05], "shrank"),                           # smaller on every fold, by a similar amount
+    ([0.1, 0.1, 0.0, 0.35, 0.1], "did not change beyond the folds' noise"),  # smaller on 4 of 5, not reliably
+    ([0.3, 0.5, 0.4, 0.35, 0.4], "grew"),
 ])
-def test_gain_trend_calls_a_change_only_when_the_folds_agree(late, verdict):
-    early = [0.2, 0.2, 0.1, 0.3]
-    study = _study({("scratch", 2): [0.5] * 4, ("frozen", 2): [0.5 + g for g in early], ("fine-tune", 2): [0.0] * 4,
-                    ("scratch", 8): [0.5] * 4, ("frozen", 8): [0.5 + g for g in late], ("fine-tune", 8): [0.0] * 4})
-    sentence = gain_trend(study)
-    assert f"pre-training {verdict}:" in sentence and sentence.startswith("From 2 to 8 clips per category")
+def test_a_change_in_the_gain_is_called_only_when_its_interval_excludes_zero(late, verdict):
+    lines = conclusions(_gain_study(late))
+    assert f"From 2 to 8 clips per category, the gain of frozen over scratch {verdict} (" in lines[2]
+
+
+def test_conclusions_name_the_shots_where_pretraining_helped_and_where_it_was_noise():
+    study = _gain_study([0.1, -0.2, 0.3, 0.0, 0.05])
+    lines = conclusions(study)
+    assert lines[0] == ("Pre-training (frozen) helped with 2 clips per category; "
+                        "made no difference beyond the folds' noise with 8 clips per category.")
+    assert lines[1] == "Pre-training (fine-tune) made no difference beyond the folds' noise with 2 and 8 clips per category."
+    table = comparisons(study)
+    assert table.loc[("frozen - scratch", "2"), "low"] > 0 and table.loc[("scratch", "8 - 2"), "mean"] == 0
+
+
+def test_scratch_getting_worse_with_more_clips_is_reported():
+    lines = conclusions(_gain_study([0.2] * 5, scratch_late=(0.3, 0.35, 0.3, 0.25, 0.3)))
+    assert lines[-1].startswith("From 2 to 8 clips per category, training from scratch got worse (-0.20")
+    noisy = conclusions(_gain_study([0.2] * 5, scratch_late=(0.3, 0.7, 0.4, 0.6, 0.5)))
+    assert "training from scratch changed within the folds' noise" in noisy[-1]
 
 
 def test_source_can_be_limited_to_the_categories_a_copy_holds():
@@ -226,3 +288,42 @@ def test_source_categories_the_source_cannot_give_are_replaced(tmp_path, capsys)
     with serve_directory(tmp_path / "partial") as server, pytest.raises(ValueError, match="only 1 categories"):
         prepare_source_data(["dog", "cow", "sea_waves"], n=2, minimum=2, source=server.url,
                             cache_dir=tmp_path / "cache2", progress=False, retries=0)
+
+
+class _Clips:
+    """Six spectrograms with labels, as a WavDataset gives them: (features, index, label)."""
+
+    filenames = [f"clip{i}.wav" for i in range(6)]
+
+    def __init__(self):
+        self.x, self.labels = _toy(6)[0], ["dog", "cow"] * 3
+
+    def __len__(self):
+        return 6
+
+    def __getitem__(self, i):
+        return self.x[i], i, self.labels[i]
+
+
+def test_photos_vs_scratch_concludes_only_with_pretrained_weights(tmp_path, monkeypatch):
+    from torchvision.models import ResNet18_Weights, resnet18
+
+    from course_utils.models import resnet18_transfer
+    from course_utils.transfer import NO_PHOTO_CONCLUSION, photos_vs_scratch
+
+    cnn = SpectrogramCNN(2)
+    random_body = resnet18_transfer(2, pretrained=False)
+    assert photos_vs_scratch({"frozen": random_body}, cnn, _Clips(), ["dog", "cow"]) == [NO_PHOTO_CONCLUSION]
+
+    # A stand-in for the ImageNet checkpoint in torch's cache: the code path of a run with real weights.
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    checkpoint = tmp_path / "hub" / "checkpoints" / ResNet18_Weights.IMAGENET1K_V1.url.rsplit("/", 1)[1]
+    checkpoint.parent.mkdir(parents=True)
+    torch.save(resnet18(weights=None).state_dict(), checkpoint)
+    loaded = resnet18_transfer(2)
+    assert loaded.pretrained
+    lines = photos_vs_scratch({"frozen": loaded, "fine-tuned": loaded}, cnn, _Clips(), ["dog", "cow"])
+    assert len(lines) == 2 and all("exact McNemar test" in line for line in lines)
+    assert lines[0].startswith("frozen ") and lines[1].startswith("fine-tuned ")
+    assert photos_vs_scratch({"frozen": loaded, "random": random_body}, cnn, _Clips(), ["dog", "cow"]) == [
+        NO_PHOTO_CONCLUSION]

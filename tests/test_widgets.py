@@ -55,6 +55,14 @@ def test_prediction_table_lists_truth_prediction_and_probabilities(chapter):
     assert (table["true"] == "cow").sum() == 8
 
 
+def test_correct_per_clip_follows_the_datasets_order(chapter):
+    from course_utils.widgets import correct_per_clip
+
+    dataset = WavDataset(chapter.val, chapter.audio_dir, chapter.categories, mel_spectrogram_db)
+    right = correct_per_clip(_Fixed(), dataset, chapter.categories)  # always says dog
+    assert right == [category == "dog" for category in chapter.val["category"]]
+
+
 def test_clip_explorer_redraws_when_a_control_moves(chapter):
     explorer = ClipExplorer(chapter.val, chapter.audio_dir, chapter.categories)
     explorer.redraw()
