@@ -205,10 +205,10 @@ def diagnose(history: History, n_classes: int, gap: float = 0.2) -> str:
         raise ValueError("the history needs training and validation accuracy (fit with a val_loader)")
     train, val, chance = history.train_accuracy[-1], history.val_accuracy[-1], 1 / n_classes
     halfway = chance + (1 - chance) / 2
-    figures = f"training accuracy {train:.2f}, validation {val:.2f}, chance {chance:.2f}"
+    figures = f"training accuracy {train:.3f}, validation {val:.3f}, chance {chance:.3f}"
     if train < halfway:
         return (f"underfitting: {figures}. It does not fit even the clips it trains on (less than halfway "
-                f"from chance to 1, {halfway:.2f}), so the input or the model, not memorising, is the problem.")
+                f"from chance to 1, {halfway:.3f}), so the input or the model, not memorising, is the problem.")
     if train - val > gap:
         return (f"overfitting: {figures}. It fits its training clips far better than clips it has not seen "
                 f"(a gap of more than {gap:.2f}).")

@@ -168,8 +168,8 @@ def test_diagnose_reads_the_last_epoch(train, val, verdict):
     from course_utils.training import diagnose
 
     sentence = diagnose(History(train_accuracy=train, val_accuracy=val), n_classes=4)
-    assert sentence.startswith(verdict) and f"training accuracy {train[-1]:.2f}" in sentence
-    assert "chance 0.25" in sentence
+    assert sentence.startswith(verdict) and f"training accuracy {train[-1]:.3f}" in sentence
+    assert "chance 0.250" in sentence
 
 
 def test_diagnose_needs_validation_figures():
