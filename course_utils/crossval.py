@@ -60,7 +60,7 @@ def cross_validate(
     lr: float = 1e-3,
     batch_size: int = 8,
     seed: int = 0,
-    device: torch.device | str = "cpu",
+    device: torch.device | str | None = None,
     progress: bool = True,
     schedule: bool = False,
 ) -> CrossValidation:
@@ -70,6 +70,7 @@ def cross_validate(
     what is done to an item (the first may augment, the second must not). `folds[i]` is the
     fold of item i. Every fold starts from the same seed, so runs are comparable and repeatable.
     With `schedule=True` the learning rate follows a one-cycle schedule peaking at `lr`.
+    Trains on `device`, by default pick_device().
     """
     folds = [int(fold) for fold in folds]
     if not len(train_items) == len(val_items) == len(folds):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 from collections.abc import Callable
@@ -31,6 +32,13 @@ def pick_device() -> torch.device:
         return torch.device("cuda")
     if torch.backends.mps.is_available():
         return torch.device("mps")
+    return torch.device("cpu")
+
+
+def model_device(model: nn.Module) -> torch.device:
+    """The device of the model's first parameter or buffer (the CPU for a model with neither)."""
+    for tensor in itertools.chain(model.parameters(), model.buffers()):
+        return tensor.device
     return torch.device("cpu")
 
 
@@ -86,14 +94,17 @@ def evaluate(
     model: nn.Module,
     loader: DataLoader,
     *,
-    device: torch.device | str = "cpu",
+    device: torch.device | str | None = None,
     loss_fn: Callable = nn.functional.cross_entropy,
 ) -> Evaluation:
     """Accuracy, mean loss and confusion matrix over `loader`, in eval mode and without gradients.
 
+    Runs on `device` (the model is moved there), by default wherever the model already is.
     `loss_fn(scores, targets)` returns the batch's mean loss, as nn.CrossEntropyLoss() does.
     Changes no weight and no BatchNorm statistic; the model's train/eval mode is restored.
     """
+    device = model_device(model) if device is None else torch.device(device)
+    model.to(device)
     was_training = model.training
     model.eval()
     total_loss, correct, count = 0.0, 0, 0
@@ -154,7 +165,7 @@ def train_one_epoch(model: nn.Module, loader: DataLoader, optimizer: torch.optim
     return _epoch(model, loader, optimizer, loss_fn, device)[0]
 
 
-def accuracy_on(model: nn.Module, loader: DataLoader, device: torch.device | str = "cpu") -> float:
+def accuracy_on(model: nn.Module, loader: DataLoader, device: torch.device | str | None = None) -> float:
     """Accuracy over `loader` in eval mode without gradients (lesson 5's exercise)."""
     return evaluate(model, loader, device=device).accuracy
 
@@ -165,7 +176,7 @@ def fit(
     optimizer: torch.optim.Optimizer,
     epochs: int,
     *,
-    device: torch.device | str = "cpu",
+    device: torch.device | str | None = None,
     val_loader: DataLoader | None = None,
     loss_fn: Callable = nn.functional.cross_entropy,
     progress: bool = True,
@@ -173,10 +184,12 @@ def fit(
 ) -> History:
     """Train for `epochs` epochs; record loss and accuracy on the training and validation sets.
 
+    Trains on `device`, by default pick_device() (a GPU where there is one); the model is moved there.
     Training figures are measured on the fly, while the weights change within the epoch.
     A `scheduler` is stepped after every batch.
     """
     check_optimizer(model, optimizer)
+    device = pick_device() if device is None else torch.device(device)
     model.to(device)
     history = History()
     bar = tqdm(range(epochs), desc=f"Training {type(model).__name__}", unit="epoch", disable=not progress)

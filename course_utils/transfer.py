@@ -33,7 +33,7 @@ from .models import SpectrogramCNN
 from .data import ChapterData, DownloadError, complete_categories, load_metadata, prepare_data
 from .sources import Source, resolve_source
 from .stats import compare_on_same_clips, paired_interval
-from .training import evaluate, fit, seed_everything, seeded_loader
+from .training import evaluate, fit, pick_device, seed_everything, seeded_loader
 
 ARMS = ("scratch", "frozen", "fine-tune")
 STUDY_EPOCHS = 40  # passes over the training clips; see scripts/transfer_budget.py
@@ -107,12 +107,13 @@ def spectrogram_table(dataset) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def pretrain(features: torch.Tensor, targets: torch.Tensor, recipe: PretrainRecipe = PretrainRecipe()) -> SpectrogramCNN:
-    """Train a SpectrogramCNN on the source task, by `recipe`."""
+    """Train a SpectrogramCNN on the source task, by `recipe`, on pick_device(); returned on the CPU,
+    as cached_pretrain loads it."""
     seed_everything(recipe.seed)
     model = SpectrogramCNN(int(targets.max()) + 1, *features.shape[1:])
     fit(model, seeded_loader(TensorDataset(features, targets), recipe.batch_size, shuffle=True, seed=recipe.seed),
         torch.optim.Adam(model.parameters(), lr=recipe.lr), recipe.epochs, progress=False)
-    return model.eval()
+    return model.cpu().eval()
 
 
 def save_weights(model: nn.Module, path: str | os.PathLike) -> None:
@@ -170,9 +171,13 @@ class ArmResult:
     steps: int
 
 
-def body_outputs(body: nn.Module, dataset: TensorDataset, device: torch.device | str = "cpu") -> TensorDataset:
-    """(what a frozen body makes of each spectrogram, target): a frozen body is a fixed feature extractor."""
+def body_outputs(body: nn.Module, dataset: TensorDataset, device: torch.device | str | None = None) -> TensorDataset:
+    """(what a frozen body makes of each spectrogram, target): a frozen body is a fixed feature extractor.
+
+    Computed on `device` (by default pick_device()); the outputs come back to the CPU.
+    """
     spectrograms, targets = dataset.tensors
+    device = pick_device() if device is None else torch.device(device)
     body.to(device).eval()
     with torch.no_grad():  # not inference_mode: the head trains on these tensors
         outputs = torch.cat([body(batch.unsqueeze(1).to(device)).cpu() for batch in spectrograms.split(64)])
@@ -181,7 +186,7 @@ def body_outputs(body: nn.Module, dataset: TensorDataset, device: torch.device |
 
 def train_arm(arm: str, body: nn.Sequential | None, train: TensorDataset, val: TensorDataset,
               n_classes: int, seed: int = 0, epochs: int = STUDY_EPOCHS,
-              device: torch.device | str = "cpu") -> ArmResult:
+              device: torch.device | str | None = None) -> ArmResult:
     """Train one arm for `epochs` passes over its training clips, then measure it.
 
     A fixed number of passes gives a model with more clips more steps, and every arm the same
@@ -212,7 +217,7 @@ def few_shot_study(
     folds: Sequence[int] = FOLDS,
     seed: int = 0,
     epochs: int = STUDY_EPOCHS,
-    device: torch.device | str = "cpu",
+    device: torch.device | str | None = None,
 ) -> pd.DataFrame:
     """Validation and training accuracy and training steps of every arm, for every number of
     shots, with each fold in turn as validation set.

@@ -25,6 +25,7 @@ from .augment import frequency_mask, time_mask, time_shift
 from .constants import FMAX, HOP_LENGTH, N_MELS, SAMPLE_RATE
 from .notebook_format import SNAPSHOT_KEY
 from .plots import plot_spectrogram, plot_waveform
+from .training import model_device
 
 
 
@@ -55,13 +56,17 @@ def augmentation_figure(spec: np.ndarray | torch.Tensor, shift: int = 0, freq_st
 
 
 def prediction_table(model: torch.nn.Module, dataset, categories: Sequence[str]) -> pd.DataFrame:
-    """One row per clip: file name, true and predicted label, and each category's probability."""
+    """One row per clip: file name, true and predicted label, and each category's probability.
+
+    Each clip goes to the model's own device, and its probabilities come back to the CPU.
+    """
     model.eval()
+    device = model_device(model)
     rows = []
     with torch.no_grad():
         for index in range(len(dataset)):
             features, _, label = dataset[index]
-            probabilities = torch.softmax(model(features.unsqueeze(0)), dim=1)[0].tolist()
+            probabilities = torch.softmax(model(features.unsqueeze(0).to(device)), dim=1)[0].cpu().tolist()
             rows.append({"filename": dataset.filenames[index], "true": label,
                          "predicted": categories[int(np.argmax(probabilities))],
                          **dict(zip(categories, probabilities))})
