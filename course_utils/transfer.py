@@ -270,13 +270,10 @@ def _questions(study: pd.DataFrame) -> dict[tuple[str, str], pd.Series]:
     of shots; scratch with the most shots minus the fewest; each arm's gain, most minus fewest."""
     scratch = _per_fold(study, "scratch")
     first, last = scratch.columns[0], scratch.columns[-1]
-    questions = {}
-    for arm in ARMS[1:]:
-        gain = pretraining_gain(study, arm)
-        questions |= {(f"{arm} - scratch", f"{k}"): gain[k] for k in gain.columns}
+    gains = {arm: pretraining_gain(study, arm) for arm in ARMS[1:]}
+    questions = {(f"{arm} - scratch", f"{k}"): gain[k] for arm, gain in gains.items() for k in gain.columns}
     questions[("scratch", f"{last} - {first}")] = scratch[last] - scratch[first]
-    for arm in ARMS[1:]:
-        gain = pretraining_gain(study, arm)
+    for arm, gain in gains.items():
         questions[(f"gain of {arm}", f"{last} - {first}")] = gain[last] - gain[first]
     return questions
 
@@ -300,6 +297,8 @@ SCRATCH_WORDS = {"higher": "improved", "lower": "got worse", "within the noise":
 def conclusions(study: pd.DataFrame) -> list[str]:
     """The study's findings in words: "helped", "grew", ... only where the paired interval excludes zero."""
     table = comparisons(study)
+    shots = sorted(study["shots"].unique())
+    first, last, span = shots[0], shots[-1], f"{shots[-1]} - {shots[0]}"
     lines = []
     for arm in ARMS[1:]:
         rows = table.loc[f"{arm} - scratch"]
@@ -308,8 +307,7 @@ def conclusions(study: pd.DataFrame) -> list[str]:
         lines.append(f"Pre-training ({arm}) " + "; ".join(parts) + ".")
     for label, words, subject in [(f"gain of {arm}", CHANGE_WORDS, f"the gain of {arm} over scratch")
                                   for arm in ARMS[1:]] + [("scratch", SCRATCH_WORDS, "training from scratch")]:
-        row = table.loc[label].iloc[0]
-        last, first = table.loc[label].index[0].split(" - ")
+        row = table.loc[(label, span)]
         lines.append(f"From {first} to {last} clips per category, {subject} {words[row['verdict']]} "
                      f"({row['mean']:+.2f}, 95% interval {row['low']:+.2f} to {row['high']:+.2f}).")
     return lines
