@@ -242,9 +242,9 @@ def few_shot_study(
     return pd.DataFrame(rows)
 
 
-def summarize(study: pd.DataFrame, column: str = "accuracy") -> pd.DataFrame:
-    """Mean and standard deviation over folds of `column`, one row per number of shots."""
-    table = study.groupby(["shots", "arm"])[column].agg(["mean", "std"]).unstack("arm")
+def summarize(study: pd.DataFrame) -> pd.DataFrame:
+    """Mean and standard deviation of accuracy over folds, one row per number of shots."""
+    table = study.groupby(["shots", "arm"])["accuracy"].agg(["mean", "std"]).unstack("arm")
     return table.reindex(columns=list(ARMS), level=1)
 
 

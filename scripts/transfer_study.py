@@ -85,11 +85,10 @@ def main() -> None:
     study = few_shot_study(inputs.metadata, inputs.features, inputs.targets, inputs.body, shots=args.shots,
                            epochs=args.epochs)
     study_seconds = time.perf_counter() - t0
-    source_categories, pretrain_seconds = inputs.source_categories, inputs.pretrain_seconds
-    header = [f"source: {inputs.source}; pre-trained on {', '.join(source_categories)} ({inputs.source_clips} clips)",
+    header = [f"source: {inputs.source}; pre-trained on {', '.join(inputs.source_categories)} ({inputs.source_clips} clips)",
               f"target: {', '.join(args.categories)}; 5-fold cross-validation; every run trained for "
               f"{args.epochs} passes over its training clips"]
-    times = (f"pre-training {pretrain_seconds:.0f} s, study {study_seconds:.0f} s, "
+    times = (f"pre-training {inputs.pretrain_seconds:.0f} s, study {study_seconds:.0f} s, "
              f"total {time.perf_counter() - start:.0f} s")
     table = results_table(study, args.shots)
     tests = comparisons(study).reset_index()
@@ -102,7 +101,7 @@ def main() -> None:
             f"# Transfer from other sounds: {', '.join(args.categories)}", "",
             f"- data: {args.source}"
             f" ({'offline stand-in' if inputs.standin else 'real ESC-50 clips'})",
-            f"- source task: {', '.join(source_categories)} ({inputs.source_clips} clips), {args.pretrain_epochs} epochs",
+            f"- source task: {', '.join(inputs.source_categories)} ({inputs.source_clips} clips), {args.pretrain_epochs} epochs",
             f"- run: {datetime.date.today()}, {os.cpu_count()} CPU cores, torch {torch.__version__}; {times}",
             f"- made by: `python -m scripts.transfer_study {' '.join(shlex.quote(a) for a in sys.argv[1:])}`",
             f"- every run trained for {args.epochs} passes over its training clips (so more clips, more steps);",
