@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: test unit chapter site benchmark benchmark-grading emulate-colab emulate-binder clean
+.PHONY: test unit chapter site benchmark benchmark-grading gpu-check emulate-colab emulate-binder clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ benchmark: $(VENV)/.installed  ## data pipeline and training stages, measured in
 
 benchmark-grading: $(VENV)/.installed  ## grade 20 submissions of lesson 1 with 1 job, then 2
 	$(PY) -m benchmarks.grading
+
+gpu-check: $(VENV)/.installed  ## every lesson on the CUDA GPU, checking that training ran there; fails without one
+	$(PY) -m scripts.gpu_check
 
 emulate-colab: $(VENV)/.installed  ## Colab's packages on Python 3.13: install as the lessons do, run them
 	$(PY) -m scripts.emulate colab

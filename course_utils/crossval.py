@@ -16,6 +16,8 @@ from tqdm.auto import tqdm
 from .stats import paired_interval
 from .training import evaluate, fit, one_cycle, seed_everything, seeded_loader
 
+EVAL_BATCH = 64  # evaluation changes no weight, so its batch size changes nothing but speed
+
 
 @dataclass
 class CrossValidation:
@@ -85,7 +87,7 @@ def cross_validate(
         loader = seeded_loader(Subset(train_items, train), batch_size, shuffle=True, seed=seed)
         scheduler = one_cycle(optimizer, epochs, len(loader)) if schedule else None
         fit(model, loader, optimizer, epochs, device=device, progress=False, scheduler=scheduler)
-        accuracy[held_out] = evaluate(model, seeded_loader(Subset(val_items, val), batch_size), device=device).accuracy
+        accuracy[held_out] = evaluate(model, seeded_loader(Subset(val_items, val), EVAL_BATCH), device=device).accuracy
     return CrossValidation(accuracy)
 
 

@@ -29,17 +29,25 @@ def count_parameters(model: nn.Module) -> tuple[int, int]:
     return trainable, total
 
 
+def pool_then_relu() -> list[nn.Module]:
+    """MaxPool2d(2) then ReLU: exactly ReLU then MaxPool2d(2), since ReLU keeps the order of values,
+    but the ReLU and its gradient run on a quarter of the values."""
+    return [nn.MaxPool2d(2), nn.ReLU()]
+
+
 class SpectrogramCNN(nn.Module):
     """Four conv(3x3)/ReLU/max-pool blocks (16-32-64-128 channels), then one linear layer.
 
     Takes dB mel spectrograms of shape (batch, mels, frames) and returns class scores.
+    Each block pools before its ReLU: the same numbers, as ReLU never changes which value of a
+    2 x 2 cell is largest, with a quarter of the ReLU work (see pool_then_relu).
     """
 
     def __init__(self, n_classes: int = 4, n_mels: int = N_MELS, n_frames: int = N_FRAMES):
         super().__init__()
         blocks, channels = [], [1, 16, 32, 64, 128]
         for c_in, c_out in zip(channels, channels[1:]):
-            blocks += [nn.Conv2d(c_in, c_out, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2)]
+            blocks += [nn.Conv2d(c_in, c_out, kernel_size=3, padding=1), *pool_then_relu()]
         self.features = nn.Sequential(*blocks)
         height, width = n_mels, n_frames
         for _ in range(4):
@@ -67,7 +75,7 @@ class BatchNormCNN(nn.Module):
         channels = [1, 16, 32, 64, 128]
         for c_in, c_out in zip(channels, channels[1:]):
             layers += [nn.Conv2d(c_in, c_out, kernel_size=3, padding=1, bias=False),
-                       nn.BatchNorm2d(c_out), nn.ReLU(), nn.MaxPool2d(2)]
+                       nn.BatchNorm2d(c_out), *pool_then_relu()]
         self.features = nn.Sequential(*layers)
         self.classifier = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(dropout),
                                         nn.Linear(channels[-1], n_classes))
@@ -97,7 +105,7 @@ class AblationCNN(nn.Module):
         for c_in, c_out in zip(channels, channels[1:]):
             layers += [nn.Conv2d(c_in, c_out, kernel_size=3, padding=1, bias=not conv_norm)]
             layers += [nn.BatchNorm2d(c_out)] if conv_norm else []
-            layers += [nn.ReLU(), nn.MaxPool2d(2)]
+            layers += pool_then_relu()
             height, width = height // 2, width // 2
         self.features = nn.Sequential(*layers)
         pool = [nn.AdaptiveAvgPool2d(1), nn.Flatten()] if global_pool else [nn.Flatten()]
@@ -198,6 +206,7 @@ class TransferResNet(nn.Module):
         self.frozen = freeze
         self.pretrained = pretrained
         self.body.requires_grad_(not freeze)
+        self.train()  # a frozen body starts in eval mode, so no batch run through it changes its statistics
 
     def train(self, mode: bool = True) -> TransferResNet:
         super().train(mode)
@@ -207,6 +216,40 @@ class TransferResNet(nn.Module):
 
     def forward(self, spec: torch.Tensor) -> torch.Tensor:
         return self.head(self.body(self.adapter(spec)))
+
+    def split(self, at: str = "layer4") -> tuple[nn.Sequential, ResNetTop]:
+        """(the adapter and the body's blocks before `at`, the rest with the head): the same weights, shared.
+
+        If nothing before `at` trains, the first part is a fixed feature extractor: compute its output
+        once per clip (training.extract_features) and train the rest on it, with the same result.
+        """
+        names = [name for name, _ in self.body.named_children()]
+        if at not in names:
+            raise ValueError(f"the body has no block {at!r}; its blocks are {', '.join(names)}")
+        cut = names.index(at)
+        before = nn.Sequential(self.adapter, *(getattr(self.body, name) for name in names[:cut]))
+        return before, ResNetTop(nn.Sequential(*(getattr(self.body, name) for name in names[cut:])), self.head,
+                                 self.frozen)
+
+
+class ResNetTop(nn.Module):
+    """The last blocks of a TransferResNet's body and its head, from TransferResNet.split.
+
+    A frozen body's blocks stay in eval mode during training, as in the whole model.
+    """
+
+    def __init__(self, blocks: nn.Sequential, head: nn.Linear, frozen: bool):
+        super().__init__()
+        self.blocks, self.head, self.frozen = blocks, head, frozen
+
+    def train(self, mode: bool = True) -> ResNetTop:
+        super().train(mode)
+        if self.frozen:
+            self.blocks.eval()
+        return self
+
+    def forward(self, maps: torch.Tensor) -> torch.Tensor:
+        return self.head(self.blocks(maps).flatten(1))
 
 
 def imagenet_checkpoint(url: str) -> Path:

@@ -33,7 +33,7 @@ from .models import SpectrogramCNN
 from .data import ChapterData, DownloadError, complete_categories, load_metadata, prepare_data
 from .sources import Source, resolve_source
 from .stats import compare_on_same_clips, paired_interval
-from .training import evaluate, fit, pick_device, seed_everything, seeded_loader
+from .training import evaluate, fast_layout, fit, pick_device, seed_everything, seeded_loader
 
 ARMS = ("scratch", "frozen", "fine-tune")
 STUDY_EPOCHS = 40  # passes over the training clips; see scripts/transfer_budget.py
@@ -178,7 +178,7 @@ def body_outputs(body: nn.Module, dataset: TensorDataset, device: torch.device |
     """
     spectrograms, targets = dataset.tensors
     device = pick_device() if device is None else torch.device(device)
-    body.to(device).eval()
+    fast_layout(body.to(device), device).eval()
     with torch.no_grad():  # not inference_mode: the head trains on these tensors
         outputs = torch.cat([body(batch.unsqueeze(1).to(device)).cpu() for batch in spectrograms.split(64)])
     return TensorDataset(outputs, targets)

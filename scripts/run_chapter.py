@@ -20,6 +20,7 @@ Set RUN_CHAPTER_KERNEL_LOG=1 to see the kernels' own log (hidden by default, as 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import hashlib
 import os
@@ -27,6 +28,7 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from course_utils import notebook_format as fmt
@@ -130,7 +132,8 @@ def problems(notebook, learner_copy: bool) -> list[str]:
 
 
 def _execute(notebooks: list[Path], out_dir: Path, max_memory_mib: float | None, stamp: dict,
-             memory_by_cell: bool = False, learner_copies: bool = False, cell_timeout: int = 900) -> int:
+             memory_by_cell: bool = False, learner_copies: bool = False, cell_timeout: int = 900,
+             time_by_cell: float | None = None) -> int:
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
@@ -140,16 +143,21 @@ def _execute(notebooks: list[Path], out_dir: Path, max_memory_mib: float | None,
     print(f"{'lesson':45s} {'time':>8s} {'peak memory':>12s}", flush=True)
     for path in notebooks:
         notebook = nbformat.read(path, as_version=4)
-        peak = [0.0]
+        peak, by_cell = [0.0], []
+        last = [time.perf_counter()]
 
         def measure(cell, **_) -> None:
             # The peak only grows, so the reading after the last cell is the lesson's peak.
             now = kernel_peak_mib(client) or 0.0
+            first_line = cell.source.splitlines()[0][:60] if cell.source else ""
             if memory_by_cell and now - peak[0] >= 20:
-                print(f"  {now:6.0f} MiB (+{now - peak[0]:4.0f}) after {cell.source.splitlines()[0][:60]!r}")
+                by_cell.append(f"  {now:6.0f} MiB (+{now - peak[0]:4.0f}) after {first_line!r}")
             peak[0] = max(peak[0], now)
+            seconds, last[0] = time.perf_counter() - last[0], time.perf_counter()
+            if time_by_cell is not None and seconds >= time_by_cell:
+                by_cell.append(f"  {seconds:6.1f} s {first_line!r}")
 
-        start = time.perf_counter()
+        start = last[0] = time.perf_counter()
         client = NotebookClient(notebook, timeout=cell_timeout, kernel_name="python3", allow_errors=learner_copies,
                                 resources={"metadata": {"path": str(path.parent)}},
                                 on_cell_executed=measure)
@@ -168,6 +176,8 @@ def _execute(notebooks: list[Path], out_dir: Path, max_memory_mib: float | None,
         write_notebook(notebook, out_dir / path.name)
         memory = f"{peak[0]:7.0f} MiB" if peak[0] else "n/a"
         print(f"{path.name:45s} {seconds:6.1f} s {memory:>12s}", flush=True)
+        for line in by_cell:
+            print(line, flush=True)
         found = ([stopped] if stopped else []) + problems(notebook, learner_copies)
         if max_memory_mib and peak[0] > max_memory_mib:
             found.append(f"peak memory {peak[0]:.0f} MiB is above the limit of {max_memory_mib:.0f} MiB")
@@ -176,6 +186,28 @@ def _execute(notebooks: list[Path], out_dir: Path, max_memory_mib: float | None,
         failures += bool(found)
     print(f"{'all notebooks':45s} {total:6.1f} s")
     return 1 if failures else 0
+
+
+@contextlib.contextmanager
+def course_data_served(tool: str = "run_chapter") -> Iterator[dict]:
+    """Serve COURSE_DATA (default: the stand-in) on 127.0.0.1 and point the lessons' COURSE_DATA at it,
+    each data set with its own cache; yields executed_stamp()."""
+    data = os.environ.get("COURSE_DATA")
+    # One cache per served data set: the server's URL is the same whatever it serves.
+    label = "standin" if data in (None, "", "synthetic") else "folder-" + hashlib.sha256(
+        str(Path(data).resolve()).encode()).hexdigest()[:10]
+    os.environ.setdefault("COURSE_DATA_DIR", str(ARTIFACTS / "cache" / label))
+    stamp = executed_stamp(data)
+    with _serve(data) as url:
+        os.environ["COURSE_DATA"] = url
+        print(f"{tool}: data ({data or 'stand-in'}) served at {url}", flush=True)
+        try:
+            yield stamp
+        finally:
+            if data is None:
+                os.environ.pop("COURSE_DATA", None)
+            else:
+                os.environ["COURSE_DATA"] = data
 
 
 def main() -> int:
@@ -188,6 +220,8 @@ def main() -> int:
                         help="fail a lesson whose kernel's peak memory exceeds this")
     parser.add_argument("--memory-by-cell", action="store_true",
                         help="name each cell that raised the kernel's peak memory by 20 MiB or more")
+    parser.add_argument("--time-by-cell", type=float, default=None, metavar="SECONDS",
+                        help="name each cell that took at least SECONDS to run")
     parser.add_argument("--cell-timeout", type=int, default=900,
                         help="seconds a cell may run before its lesson fails (default 900)")
     parser.add_argument("--learner-copies", action="store_true",
@@ -198,6 +232,7 @@ def main() -> int:
     if args.nbval:
         refused = [flag for flag, given in [("--max-memory-mib", args.max_memory_mib is not None),
                                             ("--memory-by-cell", args.memory_by_cell),
+                                            ("--time-by-cell", args.time_by_cell is not None),
                                             ("--learner-copies", args.learner_copies)] if given]
         if refused:
             parser.error(f"--nbval cannot be combined with {', '.join(refused)}: nbval runs the solutions "
@@ -208,22 +243,14 @@ def main() -> int:
     if not notebooks:
         print("run_chapter: no notebooks to run yet")
         return 0
-    data = os.environ.get("COURSE_DATA")
-    # One cache per served data set: the server's URL is the same whatever it serves.
-    label = "standin" if data in (None, "", "synthetic") else "folder-" + hashlib.sha256(
-        str(Path(data).resolve()).encode()).hexdigest()[:10]
-    os.environ.setdefault("COURSE_DATA_DIR", str(ARTIFACTS / "cache" / label))
-    stamp = executed_stamp(data)
-    with _serve(data) as url:
-        os.environ["COURSE_DATA"] = url
-        print(f"run_chapter: data ({data or 'stand-in'}) served at {url}", flush=True)
+    with course_data_served() as stamp:
         if args.nbval:
             import pytest
 
             return pytest.main(["--nbval-lax", "--nbval-current-env", "-p", "no:cacheprovider",
                                 *map(str, notebooks)], plugins=[KeepOutputs(args.out, stamp)])
         return _execute(notebooks, args.out, args.max_memory_mib, stamp, args.memory_by_cell,
-                        args.learner_copies, args.cell_timeout)
+                        args.learner_copies, args.cell_timeout, args.time_by_cell)
 
 
 if __name__ == "__main__":

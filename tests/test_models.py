@@ -231,3 +231,58 @@ def test_ablation_cnn_switches_on_exactly_one_change(change):
     expected = {"input_norm": "BatchNorm2d", "downsample": "AvgPool2d", "conv_norm": "BatchNorm2d",
                 "global_pool": "AdaptiveAvgPool2d", "dropout": "Dropout"}[change]
     assert kinds.count(expected) > plain.count(expected)
+
+
+def test_pooling_before_the_relu_gives_the_same_values_and_gradients_exactly():
+    from course_utils.models import pool_then_relu
+
+    torch.manual_seed(0)
+    x = torch.randn(3, 4, 10, 11)
+    x[0, 0, :2, :2] = -1.0  # a 2 x 2 cell with nothing positive, where ReLU then pooling gives 0
+    x[1, 1, :2, :2] = torch.tensor([[2.0, 2.0], [0.5, -3.0]])  # a tie for the maximum
+    chapter = torch.nn.Sequential(torch.nn.ReLU(), torch.nn.MaxPool2d(2))
+    ours = torch.nn.Sequential(*pool_then_relu())
+    a, b = x.clone().requires_grad_(), x.clone().requires_grad_()
+    out_a, out_b = chapter(a), ours(b)
+    assert torch.equal(out_a, out_b)
+    weights = torch.randn_like(out_a)
+    (out_a * weights).sum().backward()
+    (out_b * weights).sum().backward()
+    assert torch.equal(a.grad, b.grad)
+
+
+def test_a_split_resnet_trains_its_top_on_stored_maps_as_the_whole_model_trains():
+    from torch.utils.data import Dataset
+
+    from course_utils.models import resnet18_transfer
+    from course_utils.training import extract_features, fit, seed_everything, seeded_loader
+
+    class Clips(Dataset):
+        def __init__(self):
+            self.x = torch.randn(8, 32, 40, generator=torch.Generator().manual_seed(2)) * 20 - 40
+
+        def __len__(self):
+            return 8
+
+        def __getitem__(self, i):
+            return self.x[i], i % 2, "clip"
+
+    def tuned():
+        seed_everything(0)
+        model = resnet18_transfer(2, freeze=True, pretrained=False)
+        model.body.layer4.requires_grad_(True)
+        return model, torch.optim.Adam([*model.head.parameters(), *model.body.layer4.parameters()], lr=1e-3)
+
+    whole, optimizer = tuned()
+    expected = fit(whole, seeded_loader(Clips(), 4, shuffle=True), optimizer, 2, device="cpu", progress=False)
+    model, optimizer = tuned()
+    before, top = model.split("layer4")
+    assert before(Clips().x[:2]).shape == (2, 256, 2, 3)  # layer3's maps of a 32 x 40 input
+    maps = extract_features(before, Clips(), device="cpu")
+    got = fit(top, seeded_loader(maps, 4, shuffle=True), optimizer, 2, device="cpu", progress=False)
+    assert got.train_loss == pytest.approx(expected.train_loss, rel=1e-4)
+    assert not top.blocks.training  # layer4's batch norm keeps its statistics, as in the whole model
+    model.eval()
+    assert torch.allclose(model(Clips().x), top(before(Clips().x)), atol=1e-5)
+    with pytest.raises(ValueError, match="no block 'layer9'"):
+        model.split("layer9")

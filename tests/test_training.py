@@ -177,3 +177,94 @@ def test_diagnose_needs_validation_figures():
 
     with pytest.raises(ValueError, match="val_loader"):
         diagnose(History(train_accuracy=[0.5]), n_classes=4)
+
+
+def _frozen_body_and_head():
+    torch.manual_seed(0)
+    body = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.AdaptiveAvgPool2d(1),
+                         nn.Flatten())
+    body.requires_grad_(False)
+    return body, nn.Linear(4, 3)
+
+
+class _ClipItems(torch.utils.data.Dataset):
+    """(spectrogram-like features, target, label) items, as a WavDataset gives them."""
+
+    def __init__(self, n=24):
+        generator = torch.Generator().manual_seed(1)
+        self.x = torch.randn(n, 1, 8, 9, generator=generator)
+        self.y = torch.arange(n) % 3
+
+    def __len__(self):
+        return len(self.y)
+
+    def __getitem__(self, i):
+        return self.x[i], int(self.y[i]), f"clip {i}"
+
+
+def test_a_head_on_extracted_features_trains_as_on_the_whole_frozen_model():
+    from course_utils.training import extract_features
+
+    class Frozen(nn.Sequential):  # as TransferResNet: the body stays in eval mode while the head trains
+        def train(self, mode=True):
+            super().train(mode)
+            self[0].eval()
+            return self
+
+    items = _ClipItems()
+    body, head = _frozen_body_and_head()
+    seed_everything(0)
+    expected = fit(Frozen(body, head), seeded_loader(items, 8, shuffle=True), torch.optim.Adam(head.parameters(), 1e-2),
+                   3, device="cpu", progress=False)
+
+    body, head = _frozen_body_and_head()
+    table = extract_features(body, items, device="cpu")
+    assert table.tensors[0].shape == (24, 4) and torch.equal(table.tensors[1], items.y)
+    seed_everything(0)
+    got = fit(head, seeded_loader(table, 8, shuffle=True), torch.optim.Adam(head.parameters(), 1e-2), 3,
+              device="cpu", progress=False)
+    assert got.train_loss == pytest.approx(expected.train_loss, rel=1e-5)
+    assert got.train_accuracy == expected.train_accuracy
+    assert not body.training  # extracted in eval mode
+
+
+def test_extract_features_refuses_an_empty_dataset():
+    from course_utils.training import extract_features
+
+    with pytest.raises(ValueError, match="no items"):
+        extract_features(nn.Flatten(), TensorDataset(torch.zeros(0, 2), torch.zeros(0)), device="cpu")
+
+
+def test_fast_layout_stores_4d_weights_channels_last_on_the_cpu_only():
+    from course_utils.training import fast_layout
+
+    conv = nn.Conv2d(2, 4, 3)  # with one input channel both layouts are the same
+    assert not conv.weight.is_contiguous(memory_format=torch.channels_last)
+    fast_layout(conv, "cpu")
+    assert conv.weight.is_contiguous(memory_format=torch.channels_last)
+    on_meta = nn.Conv2d(2, 4, 3).to("meta")
+    fast_layout(on_meta, "meta")
+    assert not on_meta.weight.is_contiguous(memory_format=torch.channels_last)
+    linear = fast_layout(nn.Linear(3, 2), "cpu")
+    assert linear.weight.is_contiguous()
+
+
+def test_fit_trains_channels_last_on_the_cpu_with_the_same_results_up_to_rounding(monkeypatch):
+    from course_utils import training
+    from course_utils.models import SpectrogramCNN
+
+    items = TensorDataset(torch.randn(16, 32, 40) * 10 - 40, torch.arange(16) % 4)
+    results = []
+    for layout in ("default", "channels_last"):
+        if layout == "default":
+            monkeypatch.setattr(training, "fast_layout", lambda model, device: model)
+        else:
+            monkeypatch.undo()
+        seed_everything(0)
+        model = SpectrogramCNN(4, n_mels=32, n_frames=40)
+        history = fit(model, seeded_loader(items, 8, shuffle=True), torch.optim.Adam(model.parameters(), 1e-3), 2,
+                      device="cpu", progress=False)
+        in_layout = model.features[3].weight.is_contiguous(memory_format=torch.channels_last)
+        assert in_layout == (layout == "channels_last")
+        results.append(history.train_loss)
+    assert results[0] == pytest.approx(results[1], rel=1e-4)
