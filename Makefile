@@ -27,7 +27,7 @@ site: $(VENV)/.installed  ## execute every lesson, then build the web version in
 	$(PY) -m scripts.build_site
 
 benchmark: $(VENV)/.installed  ## data pipeline and training stages, measured in one run
-	$(PY) benchmarks/run.py
+	$(PY) -m benchmarks.run
 
 benchmark-grading: $(VENV)/.installed  ## grade 20 submissions of lesson 1 with 1 job, then 2
 	$(PY) -m benchmarks.grading

@@ -1,7 +1,10 @@
 """Measure the chapter's data pipeline and training stages in one run; print a table and a JSON line.
 
-    python benchmarks/run.py                       # the offline stand-in
-    COURSE_DATA=../shared/esc50-sample COURSE_CATEGORIES=dog,cow,rooster,vacuum_cleaner python benchmarks/run.py
+    python -m benchmarks.run                       # the offline stand-in
+    COURSE_DATA=../shared/esc50-sample COURSE_CATEGORIES=dog,cow,rooster,vacuum_cleaner python -m benchmarks.run
+    python -m benchmarks.run --chapter             # then every lesson, timed as `make chapter` times it
+
+It also measures how much of the CPU's arithmetic the models use (benchmarks/compute.py).
 
 Everything is measured in the same process, one after the other, so that ratios compare
 like with like even on a busy machine. Targets (reported, not asserted): cached reads >= 10x
@@ -15,12 +18,15 @@ import json
 import os
 import platform
 import resource
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import torch
 
+from benchmarks import compute
 from course_utils.audio import mel_spectrogram_db
 from course_utils.augment import RandomTimeShift
 from course_utils.data import course_categories, load_metadata, prepare_data, select_categories
@@ -64,13 +70,14 @@ def download_seconds(root: Path, names: list[str], workers: int, latency: float)
 
 
 def stage_seconds(make_model, train, val, epochs: int, lr: float = 1e-3) -> float:
-    """Wall time to train a fresh model for `epochs` epochs, with validation after each."""
+    """Wall time to train a fresh model on the CPU for `epochs` epochs, with validation after each
+    (the CPU, as the chapter's way below runs there)."""
     seed_everything(0)
     start = time.perf_counter()
     model = make_model()
     trainable = [p for p in model.parameters() if p.requires_grad]
     fit(model, seeded_loader(train, 8, shuffle=True), torch.optim.Adam(trainable, lr=lr), epochs,
-        val_loader=seeded_loader(val, 8), progress=False)
+        device="cpu", val_loader=seeded_loader(val, 8), progress=False)
     return time.perf_counter() - start
 
 
@@ -98,6 +105,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--latency", type=float, default=0.05, help="seconds added per request")
     parser.add_argument("--source", default=os.environ.get("COURSE_DATA", "synthetic"))
+    parser.add_argument("--chapter", action="store_true", help="then run every lesson and print their times")
     args = parser.parse_args()
     categories = course_categories()
     results: dict[str, float | str] = {"source": args.source, "cpus": os.cpu_count(),
@@ -175,8 +183,16 @@ def main() -> None:
         results["stages_vs_chapter"] = results["chapter_style_total_s"] / results["stages_total_s"]
 
     results["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    arithmetic = compute.measure()
     print_table(results)
-    print(json.dumps({k: round(v, 3) if isinstance(v, float) else v for k, v in results.items()}))
+    print()
+    compute.print_table(arithmetic)
+    print(json.dumps({k: round(v, 3) if isinstance(v, float) else v for k, v in {**results, **arithmetic}.items()}))
+    if args.chapter:
+        print("\nthe chapter, lesson by lesson (python -m scripts.run_chapter):", flush=True)
+        with tempfile.TemporaryDirectory() as executed:
+            subprocess.run([sys.executable, "-m", "scripts.run_chapter", "--out", executed],
+                           check=True, env={**os.environ, "COURSE_DATA": args.source})
 
 
 def print_table(r: dict) -> None:

@@ -171,9 +171,10 @@ def _epoch(model: nn.Module, loader: DataLoader, optimizer: torch.optim.Optimize
 
 
 def train_one_epoch(model: nn.Module, loader: DataLoader, optimizer: torch.optim.Optimizer,
-                    device: torch.device | str = "cpu", loss_fn: Callable = nn.functional.cross_entropy) -> float:
-    """One pass over `loader` in train mode; the mean training loss per clip (lesson 5's exercise)."""
-    return _epoch(model, loader, optimizer, loss_fn, device)[0]
+                    device: torch.device | str | None = None, loss_fn: Callable = nn.functional.cross_entropy) -> float:
+    """One pass over `loader` in train mode, on `device` (by default the model's own); the mean training
+    loss per clip (lesson 5's exercise)."""
+    return _epoch(model, loader, optimizer, loss_fn, model_device(model) if device is None else device)[0]
 
 
 def accuracy_on(model: nn.Module, loader: DataLoader, device: torch.device | str | None = None) -> float:

@@ -44,6 +44,15 @@ def test_spectrogram_batches(chapter):
     assert targets.dtype == torch.int64 and len(labels) == 8
 
 
+def test_augmented_spectrogram_batches_stay_float32_as_mps_requires(chapter):
+    from course_utils.augment import RandomTimeShift
+
+    dataset = WavDataset(chapter.train, chapter.audio_dir, chapter.categories, transform=mel_spectrogram_db,
+                         augment=RandomTimeShift(max_fraction=0.2), cache=True)
+    features, _, _ = next(iter(DataLoader(dataset, batch_size=8, shuffle=False)))
+    assert features.dtype == torch.float32  # MPS has no float64
+
+
 def test_transform_may_return_a_tensor(chapter):
     dataset = WavDataset(chapter.val, chapter.audio_dir, chapter.categories,
                          transform=lambda w: torch.from_numpy(w[:100].copy()).double())

@@ -10,7 +10,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from course_utils.training import accuracy_on, evaluate, model_device
+from course_utils.training import accuracy_on, evaluate, model_device, train_one_epoch
 from course_utils.widgets import correct_per_clip, prediction_table
 
 MISMATCH = "device mismatch"
@@ -50,6 +50,7 @@ HELPERS = {
     "correct_per_clip": lambda model: correct_per_clip(model, _Clips(), ["dog", "cow"]),
     "evaluate": lambda model: evaluate(model, _loader()),
     "accuracy_on": lambda model: accuracy_on(model, _loader()),
+    "train_one_epoch": lambda model: train_one_epoch(model, _loader(), torch.optim.SGD(model.parameters(), lr=0.1)),
 }
 
 
