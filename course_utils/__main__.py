@@ -1,9 +1,11 @@
-"""Command line: `python -m course_utils doctor`, `... serve ...`, `... grade ...`."""
+"""Command line: `python -m course_utils doctor`, `... serve ...`, `... grade ...`, `... export ...`."""
 
 import sys
 
 USAGE = ("usage: python -m course_utils {doctor | serve [--standin | --root FOLDER] [--port N]"
-         " | grade SUBMISSION_OR_FOLDER... [--csv FILE] [--feedback DIR]}")
+         " | grade SUBMISSION_OR_FOLDER... [--csv FILE] [--feedback DIR]"
+         " | export gradescope --lesson N OUT.zip [--data esc50|URL]"
+         " | export classroom --lesson N [--out .github/workflows/classroom.yml]}")
 
 
 def main() -> int:
@@ -21,6 +23,14 @@ def main() -> int:
         from .grading.cli import main as grade
 
         return grade(rest)
+    if command == "export" and rest[:1] == ["gradescope"]:
+        from .grading.gradescope import main as gradescope
+
+        return gradescope(["build", *rest[1:]])
+    if command == "export" and rest[:1] == ["classroom"]:
+        from .grading.classroom import main as classroom
+
+        return classroom(["workflow", *rest[1:]])
     print(USAGE, file=sys.stderr)
     return 2
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -36,6 +37,7 @@ class Limits:
     submission_seconds: float = 600.0
     cell_seconds: float = 300.0
     threads: int = 1  # for PyTorch and NumPy in each kernel
+    user: str | None = None  # run the submission as this unprivileged user (the grader must be root)
 
 
 @dataclass
@@ -113,9 +115,12 @@ def _run(notebook: nbformat.NotebookNode, lesson: Lesson, data: str | None, limi
                    "--nbval-lax", "--nbval-current-env", f"--nbval-cell-timeout={limits.cell_seconds:g}",
                    f"{lesson.name}.ipynb"]
         env = _environment(folder, record, data, limits)
+        if limits.user:
+            _hand_over(folder, limits.user)
+        as_user = {"user": limits.user, "group": limits.user, "extra_groups": []} if limits.user else {}
         with open(log, "wb") as output:
             process = subprocess.Popen(command, cwd=work, env=env, stdout=output, stderr=subprocess.STDOUT,
-                                       stdin=subprocess.DEVNULL, start_new_session=True)
+                                       stdin=subprocess.DEVNULL, start_new_session=True, **as_user)
             try:
                 code = process.wait(timeout=limits.submission_seconds)
                 ended = "" if code in (0, 1) else f"pytest stopped with exit code {code}: {_tail(log)}"
@@ -124,6 +129,12 @@ def _run(notebook: nbformat.NotebookNode, lesson: Lesson, data: str | None, limi
             finally:
                 _kill(process)
         return _read_events(record), ended
+
+
+def _hand_over(folder: Path, user: str) -> None:
+    """Give `user` the submission's working folder (and nothing else) before its code runs there."""
+    for path in [folder, *folder.rglob("*")]:
+        shutil.chown(path, user, user)
 
 
 def _read_events(record: Path) -> list[dict]:

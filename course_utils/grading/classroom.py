@@ -1,0 +1,160 @@
+"""GitHub Classroom: a workflow that grades a learner's repository on every push, point by exercise.
+
+    python -m course_utils export classroom --lesson 1        # writes .github/workflows/classroom.yml
+
+The workflow installs the course, grades the lesson's notebook once (`... classroom grade`), then
+runs one `autograding-command-grader` step per exercise (`... classroom result`, which passes only
+if that exercise was correct) and hands them to `autograding-grading-reporter`, so Classroom shows
+a point per exercise. The learner owns the repository, workflow included: this grades honest work
+and shows learners their progress; it is no defence against a learner who edits the workflow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tomllib
+from pathlib import Path
+
+from ..files import write_text_atomically
+from .exercises import Lesson, NotALesson, find_lesson
+from .grader import Limits, grade_submission
+
+PACKAGE = Path(__file__).resolve().parents[1]
+RESULTS_FILE = "grading.json"
+
+
+def runner_id(exercise_id: str) -> str:
+    return "exercise-" + exercise_id.replace(".", "-")
+
+
+def default_install() -> str:
+    """The pip requirement for the course's public repository, from pyproject.toml next to the package."""
+    pyproject = PACKAGE.parent / "pyproject.toml"
+    if not pyproject.is_file():
+        raise ValueError("cannot tell where the course comes from (no pyproject.toml beside the package): "
+                         "pass --install, e.g. 'course_utils[grade] @ git+https://github.com/OWNER/REPO@TAG'")
+    course = tomllib.loads(pyproject.read_text())["tool"]["course"]
+    return f"course_utils[grade] @ git+{course['repository'].rstrip('/')}@{course['branch']}"
+
+
+def workflow(lesson: Lesson, install: str, data: str = "esc50", minutes: int = 15) -> str:
+    """.github/workflows/classroom.yml for `lesson`'s notebook in notebooks/."""
+    notebook = f"notebooks/{lesson.name}.ipynb"
+    steps = [f"""\
+    - name: Check out the learner's work
+      uses: actions/checkout@v4
+    - name: Set up Python
+      uses: actions/setup-python@v5
+      with:
+        python-version: "3.11"
+    - name: Install the course (the CPU build of torch)
+      run: |
+        python -m pip install --quiet torch torchvision --index-url https://download.pytorch.org/whl/cpu
+        python -m pip install --quiet {json.dumps(install)}
+    - name: Grade {notebook}
+      timeout-minutes: {minutes}
+      env:
+        COURSE_DATA: {json.dumps(data)}
+      run: python -m course_utils.grading.classroom grade {notebook} --lesson {lesson.name} --out {RESULTS_FILE}"""]
+    for exercise in lesson.exercises:
+        steps.append(f"""\
+    - name: Exercise {exercise.id}
+      id: {runner_id(exercise.id)}
+      uses: classroom-resources/autograding-command-grader@v1
+      with:
+        test-name: Exercise {exercise.id} ({exercise.check_function})
+        command: python -m course_utils.grading.classroom result {RESULTS_FILE} {exercise.id}
+        timeout: 1
+        max-score: 1""")
+    runners = [runner_id(e.id) for e in lesson.exercises]
+    results = "\n".join(f'        {r.upper()}_RESULTS: "${{{{steps.{r}.outputs.result}}}}"' for r in runners)
+    steps.append(f"""\
+    - name: Report the points
+      uses: classroom-resources/autograding-grading-reporter@v1
+      env:
+{results}
+      with:
+        runners: {",".join(runners)}""")
+    return f"""\
+# Grades {notebook} on every push: a point per exercise ({len(lesson.exercises)} in all).
+# Written by `python -m course_utils export classroom --lesson {lesson.name}`.
+name: Autograding
+"on":  # quoted: YAML 1.1 reads a bare on as true
+  - push
+  - workflow_dispatch
+  - repository_dispatch
+permissions:
+  checks: write
+  actions: read
+  contents: read
+jobs:
+  run-autograding-tests:
+    runs-on: ubuntu-latest
+    if: github.actor != 'github-classroom[bot]'
+    steps:
+""" + "\n".join(steps) + "\n"
+
+
+def grade(notebook: Path, lesson: Lesson, out: Path, limits: Limits = Limits()) -> dict:
+    """Grade `notebook` once and write each exercise's result (or why it could not be graded) to `out`."""
+    graded = grade_submission(notebook, os.environ.get("COURSE_DATA"), limits, expected=lesson)
+    record = {"problem": graded.problem,
+              "exercises": {r.exercise: {"result": r.result, "detail": r.detail} for r in graded.results}}
+    write_text_atomically(out, json.dumps(record, indent=2) + "\n")
+    return record
+
+
+def result(record_file: Path, exercise_id: str) -> tuple[bool, str]:
+    """(whether the exercise was correct, a line for the learner) from what `grade` wrote."""
+    try:
+        record = json.loads(record_file.read_text())
+    except (OSError, ValueError) as error:
+        return False, f"no grading results ({error}); see the step that grades the notebook"
+    if record["problem"]:
+        return False, f"the notebook could not be graded: {record['problem']}"
+    found = record["exercises"].get(exercise_id)
+    if found is None:
+        return False, f"exercise {exercise_id} is not in the results"
+    line = f"Exercise {exercise_id}: {found['result']}" + (f" ({found['detail']})" if found["detail"] else "")
+    return found["result"] == "correct", line
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m course_utils.grading.classroom", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    export = commands.add_parser("workflow", help="write the workflow for one lesson")
+    export.add_argument("--lesson", required=True, help="e.g. 01_data or 1")
+    export.add_argument("--install", help="what pip installs (default: the course's repository, from pyproject.toml)")
+    export.add_argument("--data", default="esc50", help='COURSE_DATA while grading: "esc50" (default) or a mirror URL')
+    export.add_argument("--out", type=Path, default=Path(".github/workflows/classroom.yml"))
+    grading = commands.add_parser("grade", help="grade the notebook once (the workflow's grading step)")
+    grading.add_argument("notebook", type=Path)
+    grading.add_argument("--lesson", required=True)
+    grading.add_argument("--out", type=Path, default=Path(RESULTS_FILE))
+    one = commands.add_parser("result", help="pass if one exercise was correct (one step per exercise)")
+    one.add_argument("record", type=Path)
+    one.add_argument("exercise")
+    args = parser.parse_args(argv)
+    try:
+        lesson = find_lesson(args.lesson) if args.command != "result" else None
+        if args.command == "workflow":
+            write_text_atomically(args.out, workflow(lesson, args.install or default_install(), args.data))
+            print(f"{args.out}: grades notebooks/{lesson.name}.ipynb, {len(lesson.exercises)} exercises")
+            return 0
+    except (NotALesson, ValueError) as error:
+        parser.error(str(error))
+    if args.command == "grade":
+        record = grade(args.notebook, lesson, args.out)
+        print(record["problem"] or "; ".join(f"{k}: {v['result']}" for k, v in record["exercises"].items()))
+        return 0
+    correct, line = result(args.record, args.exercise)
+    print(line)
+    return 0 if correct else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

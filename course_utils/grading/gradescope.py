@@ -1,0 +1,169 @@
+"""Gradescope's autograder for one lesson: the zip to upload, and what runs inside it.
+
+    python -m course_utils export gradescope --lesson 1 autograder-01.zip
+
+Gradescope unzips the file into /autograder/source and runs its setup.sh once, when it builds the
+image; then, for every submission, its run_autograder, with the learner's files in
+/autograder/submission. That runs `python -m course_utils.grading.gradescope run`, which grades the
+one notebook there with the course's grader (pristine checks, time limits inside Gradescope's) and
+always writes /autograder/results/results.json: one test per exercise, or one failed test that
+says why the notebook could not be graded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import stat
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+from ..files import atomic_path, write_text_atomically
+from .exercises import Lesson, NotALesson, find_lesson
+from .grader import Graded, Limits, grade_submission
+
+PACKAGE = Path(__file__).resolve().parents[1]
+LEARNER = "learner"  # the unprivileged user setup.sh creates; the learner's code runs as it
+VENV = "/opt/course"
+
+SETUP_SH = f"""\
+#!/usr/bin/env bash
+# Gradescope runs this once, when it builds the image (Ubuntu 22.04). The system's python3 stays
+# as it is (Gradescope's harness uses it): the course gets Python 3.11 and a virtual environment.
+set -euo pipefail
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3.11 python3.11-venv > /dev/null
+python3.11 -m venv {VENV}
+# Gradescope has no GPU: the CPU build of torch is a tenth of the CUDA one's size.
+{VENV}/bin/pip install --quiet torch torchvision --index-url https://download.pytorch.org/whl/cpu
+{VENV}/bin/pip install --quiet "/autograder/source/course[grade]"
+id -u {LEARNER} > /dev/null 2>&1 || useradd --create-home --shell /usr/sbin/nologin {LEARNER}
+"""
+
+RUN_AUTOGRADER = f"""\
+#!/usr/bin/env bash
+# Gradescope runs this for every submission. The learner's code runs as the user {LEARNER}, who
+# cannot read the autograder's source or results; results.json is written even if all else fails.
+chmod 700 /autograder/source /autograder/results
+{VENV}/bin/python -m course_utils.grading.gradescope run --config /autograder/source/config.json \\
+    --root /autograder --user {LEARNER}
+[ -s /autograder/results/results.json ] || printf '%s\\n' \\
+    '{{"score": 0, "output": "The autograder could not start; please tell your instructor.", "tests": []}}' \\
+    > /autograder/results/results.json
+"""
+
+
+def test_name(exercise_id: str, check: str) -> str:
+    return f"Exercise {exercise_id} ({check})"
+
+
+def results_json(graded: Graded, lesson: Lesson, seconds: float) -> dict:
+    """Gradescope's results.json for one graded submission: a test per exercise, 1 point each,
+    or, if the notebook could not be graded, one failed test worth them all that says why."""
+    out_of = len(lesson.exercises)
+    common = {"output_format": "md", "visibility": "visible"}
+    if graded.problem:
+        tests = [{"name": "Not graded", "number": "0", "score": 0, "max_score": out_of, "status": "failed",
+                  "output": f"This submission could not be graded: {graded.problem}.", **common}]
+    else:
+        checks = {e.id: e.check_function for e in lesson.exercises}
+        tests = [{"name": test_name(r.exercise, checks[r.exercise]), "number": r.exercise,
+                  "score": int(r.result == "correct"), "max_score": 1,
+                  "status": "passed" if r.result == "correct" else "failed",
+                  "output": f"**{r.result}**" + (f": {r.detail}" if r.detail else ""), **common}
+                 for r in graded.results]
+    score = sum(t["score"] for t in tests)
+    notes = "".join(f"\n- {note}" for note in graded.notes)
+    return {"score": score, "execution_time": round(seconds),
+            "output": f"Lesson {lesson.title}: {score} of {out_of} exercises correct." + (
+                f"\n\nWhile grading:{notes}" if notes else ""),
+            "output_format": "md", "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
+
+
+def the_notebook(submission: Path) -> Path | str:
+    """The one notebook in the submission folder, or why there is none to grade."""
+    found = sorted(p for p in submission.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    if not found:
+        return "no notebook (.ipynb file) was submitted; upload the lesson's notebook"
+    if len(found) > 1:
+        return f"{len(found)} notebooks were submitted ({', '.join(p.name for p in found)}); upload only the lesson's"
+    return found[0]
+
+
+def run(root: Path, lesson: Lesson, data: str | None, limits: Limits) -> dict:
+    """Grade the submission under `root` (Gradescope's /autograder) and write results/results.json there."""
+    start = time.monotonic()
+    try:
+        notebook = the_notebook(root / "submission")
+        if isinstance(notebook, str):
+            graded = Graded(root / "submission", problem=notebook)
+        else:
+            graded = grade_submission(notebook, data, limits, expected=lesson)
+    except Exception as error:  # noqa: BLE001  (whatever happens, the learner gets results.json)
+        graded = Graded(root / "submission", problem=f"the grader failed ({type(error).__name__}: {error})")
+    results = results_json(graded, lesson, time.monotonic() - start)
+    write_text_atomically(root / "results" / "results.json", json.dumps(results, indent=2) + "\n")
+    return results
+
+
+def _executable(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+    info.external_attr = (stat.S_IFREG | 0o755) << 16
+    return info
+
+
+def build_zip(lesson: Lesson, out: Path, data: str = "esc50", limits: Limits = Limits()) -> list[str]:
+    """Write Gradescope's autograder zip for `lesson`; the names it holds. `data` is what COURSE_DATA
+    will be when the submission runs: "esc50" (the real clips, downloaded) or a mirror URL."""
+    config = {"lesson": lesson.name, "data": data, "submission_seconds": limits.submission_seconds,
+              "cell_seconds": limits.cell_seconds}
+    package = [p for p in sorted(PACKAGE.rglob("*")) if p.is_file() and p.suffix in (".py", ".json")
+               and "__pycache__" not in p.parts]
+    with atomic_path(out) as temporary, zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(_executable("setup.sh"), SETUP_SH)
+        archive.writestr(_executable("run_autograder"), RUN_AUTOGRADER)
+        archive.writestr("config.json", json.dumps(config, indent=2) + "\n")
+        for name in ("pyproject.toml", "README.md"):  # what pip needs to install the package
+            archive.write(PACKAGE.parent / name, f"course/{name}")
+        for path in package:
+            archive.write(path, f"course/{path.relative_to(PACKAGE.parent)}")
+        names = archive.namelist()
+    return names
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m course_utils.grading.gradescope", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    build = commands.add_parser("build", help="write the autograder zip for one lesson")
+    build.add_argument("--lesson", required=True, help="e.g. 01_data or 1")
+    build.add_argument("--data", default="esc50", help='COURSE_DATA while grading: "esc50" (default) or a mirror URL')
+    build.add_argument("--time-limit", type=float, default=540,
+                       help="seconds per submission (default 540, inside Gradescope's default of 10 minutes)")
+    build.add_argument("out", type=Path)
+    grade = commands.add_parser("run", help="grade the submission inside Gradescope (run_autograder calls this)")
+    grade.add_argument("--config", type=Path, required=True)
+    grade.add_argument("--root", type=Path, default=Path("/autograder"))
+    grade.add_argument("--user", default=None, help="run the learner's code as this user")
+    args = parser.parse_args(argv)
+    if args.command == "build":
+        try:
+            lesson = find_lesson(args.lesson)
+        except NotALesson as error:
+            parser.error(str(error))
+        names = build_zip(lesson, args.out, args.data, Limits(args.time_limit, min(300.0, args.time_limit)))
+        print(f"{args.out}: Gradescope autograder for lesson {lesson.name} ({len(names)} files); "
+              f"COURSE_DATA={args.data} while grading")
+        return 0
+    config = json.loads(args.config.read_text())
+    limits = Limits(config["submission_seconds"], config["cell_seconds"], user=args.user)
+    results = run(args.root, find_lesson(config["lesson"]), os.environ.get("COURSE_DATA", config["data"]), limits)
+    print(results["output"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
