@@ -3,8 +3,8 @@
     python -m benchmarks.compute
 
 FLOPs are counted by torch.utils.flop_counter (a multiply-add is 2 FLOPs; convolutions and
-matrix products only, so the figures are what the arithmetic-heavy kernels achieve on average
-over the whole step). Every model is timed in the same process, alternating, best of rounds.
+matrix products only), so a model's figure is those FLOPs over the whole step's time. Every
+timing is the best of several rounds, all in the same process.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from collections.abc import Callable
 
 import torch
 from torch import nn
-from torch.profiler import ProfilerActivity, profile
 from torch.utils.flop_counter import FlopCounterMode
 
 from course_utils.constants import N_FRAMES, N_MELS
@@ -72,17 +71,24 @@ def inference(model: nn.Module, batch: int = 64) -> Callable[[], None]:
     return run
 
 
-def conv_share(step: Callable[[], None]) -> float:
-    """The fraction of a step's CPU time spent in convolution and matrix-product kernels."""
+def conv_share(model: nn.Module, batch: int = 8) -> float:
+    """The fraction of a training step's time that its convolutions take: each one's forward and
+    backward pass timed alone on the input it gets in the model, over the whole step's time."""
+    inputs: dict[nn.Module, torch.Tensor] = {}
+    convs = [m for m in model.modules() if isinstance(m, nn.Conv2d)]
+    hooks = [c.register_forward_hook(lambda conv, args, out: inputs.__setitem__(conv, args[0].detach()))
+             for c in convs]
+    step = train_step(model.train(), batch)
     step()
-    with profile(activities=[ProfilerActivity.CPU]) as profiler:
-        for _ in range(5):
-            step()
-    events = profiler.key_averages()
-    total = sum(e.self_cpu_time_total for e in events)
-    heavy = sum(e.self_cpu_time_total for e in events
-                if any(k in e.key for k in ("convolution", "addmm", "aten::mm", "aten::bmm")))
-    return heavy / total
+    for hook in hooks:
+        hook.remove()
+
+    def forward_backward(conv: nn.Conv2d, x: torch.Tensor) -> Callable[[], None]:
+        x = x.clone(memory_format=torch.preserve_format).requires_grad_(conv is not convs[0])
+        return lambda: conv(x).sum().backward()
+
+    alone = sum(best_seconds(forward_backward(c, inputs[c])) for c in convs)
+    return alone / best_seconds(step)
 
 
 def measure() -> dict[str, float]:
@@ -106,7 +112,8 @@ def measure() -> dict[str, float]:
                 rate = flops(call) / best_seconds(call) / 1e9
                 results[f"{name}_{kind}_{layout}_gflops"] = rate
                 results[f"{name}_{kind}_{layout}_of_matmul"] = rate / results["matmul_gflops"]
-    results["cnn_train_conv_share"] = conv_share(train_step(fast_layout(SpectrogramCNN(4), "cpu").train()))
+    results["cnn_train_conv_share"] = conv_share(fast_layout(SpectrogramCNN(4), "cpu"))
+    results["cnn_conv_gflops"] = results["cnn_train_channels_last_gflops"] / results["cnn_train_conv_share"]
     return results
 
 
@@ -122,8 +129,9 @@ def print_table(r: dict[str, float]) -> None:
                      for layout in ("default", "channels_last")]
             batch = 8 if kind == "train" else 64
             print(f"{f'{name}, {kind} (batch {batch})':36s} {cells[0]:>22s} {cells[1]:>22s}")
-    print(f"CNN training step: {r['cnn_train_conv_share']:.0%} of the CPU time in convolutions and matrix "
-          "products; the rest (pooling, ReLU, their gradients, Adam) moves memory and counts no FLOPs")
+    print(f"CNN training step (channels-last): {r['cnn_train_conv_share']:.0%} of its time in the convolutions, "
+          f"which run at {r['cnn_conv_gflops']:.0f} GFLOP/s ({r['cnn_conv_gflops'] / r['matmul_gflops']:.0%} of the "
+          "matmul); the rest (pooling, ReLU, their gradients, Adam) moves memory and does no counted FLOPs")
 
 
 if __name__ == "__main__":
