@@ -15,6 +15,7 @@ from ..server import serve_course_data
 from .exercises import NotALesson, find_lesson
 from .gradebook import gradebook_csv, table, write_feedback
 from .grader import Limits, find_submissions, grade_all
+from .lms import canvas_csv, moodle_csv, read_roster
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,8 +29,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=600, help="seconds per submission (default 600)")
     parser.add_argument("--cell-time-limit", type=float, default=300, help="seconds per cell (default 300)")
     parser.add_argument("--csv", type=Path, help="write the gradebook here: a row per submission")
+    parser.add_argument("--csv-format", choices=("plain", "canvas", "moodle"), default="plain",
+                        help="plain: a row per submission, a column per exercise (default); canvas or moodle: "
+                             "their gradebook import, a row per learner of --roster")
+    parser.add_argument("--roster", type=Path, help="for canvas/moodle: the learners (the LMS's gradebook export)")
+    parser.add_argument("--assignment", help='for canvas/moodle: the score column\'s name (default "Lesson NN_name")')
     parser.add_argument("--feedback", type=Path, help="write one Markdown file per submission into this folder")
     args = parser.parse_args(argv)
+    if args.csv_format != "plain" and not (args.csv and args.roster):
+        parser.error(f"--csv-format {args.csv_format} needs --csv FILE and --roster FILE")
+    if args.roster and args.csv_format == "plain":
+        parser.error("--roster is for --csv-format canvas or moodle")
+    roster = []
+    if args.roster:
+        try:
+            roster = read_roster(args.roster, args.csv_format)
+        except (OSError, ValueError) as error:
+            parser.error(str(error))
     try:
         expected = find_lesson(args.lesson) if args.lesson else None
     except NotALesson as error:
@@ -45,12 +61,27 @@ def main(argv: list[str] | None = None) -> int:
               f"{data or 'the offline stand-in'} (COURSE_DATA={url})", flush=True)
         graded = grade_all(submissions, url, limits, jobs, expected)
     print(table(graded))
+    unmatched: list[str] = []
     if args.csv:
-        write_text_atomically(args.csv, gradebook_csv(graded))
+        if args.csv_format == "plain":
+            text = gradebook_csv(graded)
+        else:
+            lesson = expected or next((g.lesson for g in graded if g.lesson), None)
+            assignment = args.assignment or f"Lesson {lesson.name if lesson else ''}".strip()
+            make = canvas_csv if args.csv_format == "canvas" else moodle_csv
+            try:
+                text, unmatched = make(graded, roster, assignment)
+            except ValueError as error:
+                print(f"no gradebook written: {error}", file=sys.stderr)
+                return 1
+        write_text_atomically(args.csv, text)
         print(f"gradebook: {args.csv}")
     if args.feedback:
         written = write_feedback(graded, args.feedback)
         print(f"feedback: {len(written)} file(s) in {args.feedback}")
+    if unmatched:
+        print(f"not in the gradebook, no learner of {args.roster} matched: {', '.join(unmatched)}", file=sys.stderr)
+        return 1
     return 0
 
 
