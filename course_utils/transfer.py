@@ -33,7 +33,7 @@ from .models import SpectrogramCNN
 from .data import ChapterData, DownloadError, complete_categories, load_metadata, prepare_data
 from .sources import Source, resolve_source
 from .stats import compare_on_same_clips, paired_interval
-from .training import evaluate, fast_layout, fit, pick_device, seed_everything, seeded_loader
+from .training import evaluate, extract_features, fit, seed_everything, seeded_loader
 
 ARMS = ("scratch", "frozen", "fine-tune")
 STUDY_EPOCHS = 40  # passes over the training clips; see scripts/transfer_budget.py
@@ -174,14 +174,10 @@ class ArmResult:
 def body_outputs(body: nn.Module, dataset: TensorDataset, device: torch.device | str | None = None) -> TensorDataset:
     """(what a frozen body makes of each spectrogram, target): a frozen body is a fixed feature extractor.
 
-    Computed on `device` (by default pick_device()); the outputs come back to the CPU.
+    The CNN's convolutional body wants a channel axis, (batch, 1, mels, frames); extract_features
+    does the rest, on `device` (by default pick_device()), with the outputs back on the CPU.
     """
-    spectrograms, targets = dataset.tensors
-    device = pick_device() if device is None else torch.device(device)
-    fast_layout(body.to(device), device).eval()
-    with torch.no_grad():  # not inference_mode: the head trains on these tensors
-        outputs = torch.cat([body(batch.unsqueeze(1).to(device)).cpu() for batch in spectrograms.split(64)])
-    return TensorDataset(outputs, targets)
+    return extract_features(nn.Sequential(nn.Unflatten(1, (1, -1)), body), dataset, device)
 
 
 def train_arm(arm: str, body: nn.Sequential | None, train: TensorDataset, val: TensorDataset,

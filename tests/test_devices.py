@@ -82,13 +82,14 @@ def test_training_goes_to_the_picked_device_unless_told_otherwise(monkeypatch):
     from course_utils.training import fit
 
     picked = []
-    monkeypatch.setattr(training, "pick_device", lambda: picked.append("fit") or torch.device("cpu"))
-    monkeypatch.setattr(transfer, "pick_device", lambda: picked.append("body") or torch.device("cpu"))
+    monkeypatch.setattr(training, "pick_device", lambda: picked.append("picked") or torch.device("cpu"))
     model = nn.Linear(20, 2)
     fit(model, _loader_flat(), torch.optim.SGD(model.parameters(), lr=0.1), 1, progress=False)
+    assert picked == ["picked"]
     fit(model, _loader_flat(), torch.optim.SGD(model.parameters(), lr=0.1), 1, device="cpu", progress=False)
+    assert picked == ["picked"]  # told otherwise
     transfer.body_outputs(nn.Flatten(), TensorDataset(torch.zeros(3, 4, 5), torch.tensor([0, 1, 0])))
-    assert picked == ["fit", "body"]
+    assert picked == ["picked", "picked"]
 
 
 def _loader_flat():
