@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..files import atomic_path, write_text_atomically
 from .exercises import Lesson, NotALesson, find_lesson
-from .grader import Graded, Limits, grade_submission
+from .grader import Graded, Limits, find_submissions, grade_submission
 
 PACKAGE = Path(__file__).resolve().parents[1]
 LEARNER = "learner"  # the unprivileged user setup.sh creates; the learner's code runs as it
@@ -85,7 +85,7 @@ def results_json(graded: Graded, lesson: Lesson, seconds: float) -> dict:
 
 def the_notebook(submission: Path) -> Path | str:
     """The one notebook in the submission folder, or why there is none to grade."""
-    found = sorted(p for p in submission.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    found = find_submissions([submission])
     if not found:
         return "no notebook (.ipynb file) was submitted; upload the lesson's notebook"
     if len(found) > 1:
