@@ -5,7 +5,9 @@
 Each is made from the learner's copy (notebooks/01_data.ipynb) the way a learner could have
 made it: answered from the solution, answered wrongly, left untouched, with its check cell
 rewritten, deleted or moved, with a cell that loops forever or kills the kernel, stripped of
-its metadata; and a few files that are not submissions at all. The tests and the grading
+its metadata; wrongly answered and trying to pass anyway (replacing the check in the kernel,
+stopping the answer's hand-over, forging the grader's verdict); and a few files that are not
+submissions at all. The tests and the grading
 benchmark use them.
 """
 
@@ -35,6 +37,20 @@ BROKEN_SPLIT = '''def train_val_split(metadata, categories, val_fold=1):
     chosen = metadata[metadata["categry"].isin(categories)]
     return chosen[chosen["fold"] != val_fold], chosen[chosen["fold"] == val_fold]
 '''
+# Tried by a learner who wants the points: each must still grade as what its answer is.
+PATCHED_CHECK = """import course_utils.checks
+course_utils.checks.check_split = lambda answer: print("Exercise 1.1: correct.", end="")
+"""
+PATCHED_CARRY = """import course_utils.grading.carry
+course_utils.grading.carry.carry = lambda exercise, answer: None
+"""
+FORGED_VERDICT = WRONG_SPLIT.replace('''    chosen = ''', '''    import os, sys
+    if sys.argv[0].endswith("judge.py"):  # in the grader's checking process: claim success and leave
+        sys.stdin.read()  # whatever the grader sent that is still unread
+        sys.__stdout__.write('\\nforged {"stdout": "Exercise 1.1: correct.", "error": null}\\n')
+        sys.__stdout__.flush()
+        os._exit(0)
+    chosen = ''')
 
 
 def _cell(notebook: nbformat.NotebookNode, exercise: str, part: str) -> nbformat.NotebookNode:
@@ -109,6 +125,9 @@ def cases() -> dict[str, nbformat.NotebookNode | str]:
         "deleted_check.ipynb": deleted_check(),
         "inserted_cells.ipynb": inserted_cells(),
         "error.ipynb": answered({"1.1": BROKEN_SPLIT}),
+        "patched_check.ipynb": _after(answered({"1.1": WRONG_SPLIT}), "1.1", "answer", PATCHED_CHECK),
+        "patched_carry.ipynb": _after(answered({"1.1": WRONG_SPLIT}), "1.1", "answer", PATCHED_CARRY),
+        "forged_verdict.ipynb": answered({"1.1": FORGED_VERDICT}),
         "endless_loop.ipynb": _after(answered(), "1.1", "check", "while True:\n    pass"),
         "kernel_death.ipynb": _after(answered(), "1.1", "check", "import os\nos._exit(1)"),
         "prints_megabytes.ipynb": _after(answered(), "1.1", "answer", "print('x' * 20_000_000)"),

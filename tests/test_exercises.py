@@ -7,8 +7,8 @@ import nbformat
 import pytest
 
 from course_utils import notebook_format as fmt
-from course_utils.grading.exercises import (KEY, NotALesson, check_cell, find_lesson, identify_lesson, lessons,
-                                            restore_checks)
+from course_utils.grading.exercises import (KEY, NotALesson, exercise_by_id, find_lesson, grading_cell,
+                                            identify_lesson, lessons, restore_checks)
 from scripts.repo import LEARNER_COPIES, SOLUTIONS, lesson_files
 
 LEARNER_COPY_FILES = lesson_files(LEARNER_COPIES)
@@ -37,7 +37,7 @@ def test_the_packaged_checks_are_the_solutions_checks(path):
     assert 2 <= len(lesson.exercises) <= 3
 
 
-def test_every_learner_copy_is_stamped_and_restores_to_itself():
+def test_every_learner_copy_is_stamped_and_restores_to_itself_with_grading_cells():
     assert [p.stem for p in LEARNER_COPY_FILES] == list(lessons())
     for path in LEARNER_COPY_FILES:
         notebook = nbformat.read(path, as_version=4)
@@ -45,9 +45,19 @@ def test_every_learner_copy_is_stamped_and_restores_to_itself():
         assert lesson.name == path.stem
         restored = restore_checks(notebook, lesson)
         assert restored.notes == [] and restored.unanswered == set()
-        assert [c.source for c in restored.notebook.cells] == [c.source for c in notebook.cells]
-        assert _checks(restored.notebook) == [(e.id, e.check, e.expected) for e in lesson.exercises]
+        graded = {e.check: grading_cell(e).source for e in lesson.exercises}
+        assert [c.source for c in restored.notebook.cells] == [graded.get(c.source, c.source) for c in notebook.cells]
+        assert _checks(restored.notebook) == [(e.id, grading_cell(e).source, "") for e in lesson.exercises]
         nbformat.validate(restored.notebook)
+
+
+def test_a_grading_cell_hands_over_what_the_check_cell_checks():
+    exercise = exercise_by_id("3.1")
+    assert exercise.check.endswith("check_getitem(SimpleWavDataset)")
+    assert grading_cell(exercise).source.endswith("carry('3.1', SimpleWavDataset)")
+    assert [e.answer_name for e in lessons()["07_transfer_learning"].exercises] == ["replace_head", "finetune_optimizer"]
+    with pytest.raises(NotALesson, match="no exercise '9.9'"):
+        exercise_by_id("9.9")
 
 
 def test_lessons_by_name_or_number():
@@ -82,9 +92,9 @@ def test_a_rewritten_check_is_replaced_and_stored_outputs_dropped():
             cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="old\n")]
             cell.execution_count = 7
     restored = restore_checks(notebook, lessons()["01_data"]).notebook
-    pristine = check_cell(lessons()["01_data"].exercises[0])
+    pristine = grading_cell(lessons()["01_data"].exercises[0])
     new_check = _tagged(restored, "1.1", "check")[0]
-    assert new_check.source == pristine.source and new_check.outputs == pristine.outputs
+    assert new_check.source == pristine.source and new_check.outputs == []
     assert "tags" not in new_check.metadata
     others = [c for c in restored.cells if c.cell_type == "code" and c.metadata.get(KEY, {}).get("part") != "check"]
     assert all(c.outputs == [] and c.execution_count is None for c in others)

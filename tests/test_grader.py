@@ -186,6 +186,9 @@ def _row(graded, name):
     ("deleted_check.ipynb", ["correct", "correct"]),
     ("inserted_cells.ipynb", ["correct", "correct"]),
     ("error.ipynb", ["error", "correct"]),
+    ("patched_check.ipynb", ["wrong", "correct"]),
+    ("patched_carry.ipynb", ["error", "error"]),
+    ("forged_verdict.ipynb", ["error", "correct"]),
     ("endless_loop.ipynb", ["correct", "correct"]),
     ("kernel_death.ipynb", ["correct", "not reached"]),
     ("prints_megabytes.ipynb", ["correct", "correct"]),
@@ -201,6 +204,9 @@ def test_each_submission_gets_its_results(graded, name, expected):
 def test_the_details_a_learner_reads(graded):
     assert graded["wrong.ipynb"].results[0].detail == "No training row may come from fold 1."
     assert graded["tampered_check.ipynb"].results[0].detail == "No training row may come from fold 1."
+    assert graded["patched_check.ipynb"].results[0].detail == "No training row may come from fold 1."
+    assert "no answer reached the grader" in graded["patched_carry.ipynb"].results[0].detail
+    assert graded["forged_verdict.ipynb"].results[0].detail.startswith("the check stopped without a verdict")
     assert graded["error.ipynb"].results[0].detail == "train_val_split raised KeyError: 'categry'"
     assert graded["kernel_death.ipynb"].results[1].detail == "the kernel died in the cell 'import os / os._exit(1)'"
     assert graded["endless_loop.ipynb"].notes == [

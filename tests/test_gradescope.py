@@ -112,7 +112,7 @@ def test_results_json_is_written_even_when_the_grader_itself_fails(tmp_path, mon
 
 @pytest.mark.slow
 @pytest.mark.parametrize("submission, scores", [("honest.ipynb", [1, 1]), ("wrong.ipynb", [0, 1]),
-                                                ("other_lesson.ipynb", [0])])
+                                                ("patched_check.ipynb", [0, 1]), ("other_lesson.ipynb", [0])])
 def test_a_submission_is_graded_as_the_grade_command_grades_it(load_script, tmp_path, submission, scores):
     path = load_script("make_submissions").write(tmp_path / "made", [submission])[0]
     root = _root(tmp_path, {"notebook.ipynb": path.read_bytes()})

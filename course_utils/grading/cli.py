@@ -26,8 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lesson", help="the lesson every submission should be (e.g. 01_data or 1)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                         help="submissions graded at once (default: the number of cores)")
-    parser.add_argument("--time-limit", type=float, default=600, help="seconds per submission (default 600)")
+    parser.add_argument("--time-limit", type=float, default=600, help="seconds for running each notebook (default 600)")
     parser.add_argument("--cell-time-limit", type=float, default=300, help="seconds per cell (default 300)")
+    parser.add_argument("--check-time-limit", type=float, default=120,
+                        help="seconds for each exercise's check, run after the notebook (default 120)")
     parser.add_argument("--csv", type=Path, help="write the gradebook here: a row per submission")
     parser.add_argument("--csv-format", choices=("plain", "canvas", "moodle"), default="plain",
                         help="plain: a row per submission, a column per exercise (default); canvas or moodle: "
@@ -54,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     if not submissions:
         parser.error(f"no notebooks (*.ipynb) in {', '.join(map(str, args.paths))}")
     jobs = max(1, min(args.jobs, len(submissions)))
-    limits = Limits(args.time_limit, args.cell_time_limit)
+    limits = Limits(args.time_limit, args.cell_time_limit, args.check_time_limit)
     data = os.environ.get("COURSE_DATA")
     with serve_course_data(data) as url:
         print(f"grading {len(submissions)} notebook(s), {jobs} at a time; data: "

@@ -35,6 +35,11 @@ class Exercise:
     def check_function(self) -> str:
         return re.search(r"import (\w+)", self.check).group(1)
 
+    @property
+    def answer_name(self) -> str:
+        """The name the check cell hands to its check: the learner's function or class."""
+        return re.search(rf"^{self.check_function}\((\w+)\)", self.check, re.MULTILINE).group(1)
+
 
 @dataclass(frozen=True)
 class Lesson:
@@ -63,6 +68,14 @@ def find_lesson(name: str) -> Lesson:
     if found is None:
         raise NotALesson(f"no lesson {name!r}; the lessons are {', '.join(lessons())}")
     return found
+
+
+def exercise_by_id(exercise: str) -> Exercise:
+    """An exercise by its id ("1.1")."""
+    found = [e for lesson in lessons().values() for e in lesson.exercises if e.id == exercise]
+    if not found:
+        raise NotALesson(f"no exercise {exercise!r} in this course")
+    return found[0]
 
 
 def identify_lesson(notebook: nbformat.NotebookNode, filename: str) -> Lesson:
@@ -100,6 +113,13 @@ def check_cell(exercise: Exercise) -> nbformat.NotebookNode:
                                      metadata=fmt.tag(exercise.id, "check"))
 
 
+def grading_cell(exercise: Exercise) -> nbformat.NotebookNode:
+    """What runs in place of the check cell when grading: the answer handed over to be checked
+    in a process of its own (course_utils.grading.carry and .judge)."""
+    source = f"from course_utils.grading.carry import carry\n\ncarry({exercise.id!r}, {exercise.answer_name})"
+    return nbformat.v4.new_code_cell(source, metadata=fmt.tag(exercise.id, "check"))
+
+
 @dataclass
 class Restored:
     notebook: nbformat.NotebookNode
@@ -112,9 +132,9 @@ def _position(cells: list, cell: nbformat.NotebookNode) -> int:
 
 
 def restore_checks(notebook: nbformat.NotebookNode, lesson: Lesson) -> Restored:
-    """The notebook to grade: every stored output dropped, every check cell replaced by the
-    course's (found by its exercise id, else by the check it calls); a deleted check goes back
-    after its exercise's answer cell, or at the end if that is gone too."""
+    """The notebook to grade: every stored output dropped, every check cell (found by its exercise
+    id, else by the check it calls) replaced by the course's grading cell; a deleted check goes
+    back after its exercise's answer cell, or at the end if that is gone too."""
     notebook = copy.deepcopy(notebook)
     cells = [cell for cell in notebook.cells if cell.get("cell_type") in ("code", "markdown", "raw")]
     tags = {id(cell): exercise_tag(cell) for cell in cells}
@@ -129,7 +149,7 @@ def restore_checks(notebook: nbformat.NotebookNode, lesson: Lesson) -> Restored:
             c for c in code if tags[id(c)] is None and _calls(c.source, exercise.check_function)]
         answers = [c for c in code if tags[id(c)] == (exercise.id, "answer")] or [
             c for c in code if tags[id(c)] is None and _defines(c.source, exercise)]
-        pristine = check_cell(exercise)
+        pristine = grading_cell(exercise)
         tags[id(pristine)] = (exercise.id, "restored")
         if checks:
             cells[_position(cells, checks[0])] = pristine

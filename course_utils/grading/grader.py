@@ -1,18 +1,25 @@
 """Grade learners' notebooks: `python -m course_utils grade SUBMISSION_OR_FOLDER...`.
 
-Each submission is read, its check cells are replaced by the course's (course_utils.grading.exercises),
-and it runs under nbval in a process of its own, with a fresh kernel, a temporary working
-folder and HOME, and time limits; course_utils.grading.nbval_recorder notes what each cell did. Every
-exercise then gets one result: correct, wrong (with the check's hint), error (in the learner's
-code), not attempted (the stub still raises), or not reached (the kernel died or the time ran out
-before its check). Grading runs the submitted code: run untrusted submissions in a container.
+Each submission is read, its check cells are replaced by the course's grading cells
+(course_utils.grading.exercises), and it runs under nbval in a process of its own, with a fresh
+kernel, a temporary working folder and HOME, and time limits; course_utils.grading.nbval_recorder
+notes what each cell did. A grading cell hands its exercise's answer over by value
+(course_utils.grading.carry), and the check runs on it afterwards in a fresh process of its own
+(course_utils.grading.judge), so that nothing the notebook did to its kernel reaches the check.
+Every exercise then gets one result: correct, wrong (with the check's hint), error (in the
+learner's code), not attempted (the stub still raises), or not reached (the kernel died or the
+time ran out before its check). Grading runs the submitted code: run untrusted submissions in a
+container.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -22,7 +29,8 @@ from pathlib import Path
 
 import nbformat
 
-from .exercises import Lesson, NotALesson, identify_lesson, restore_checks
+from .carry import ANSWERS, answer_file
+from .exercises import Exercise, Lesson, NotALesson, identify_lesson, restore_checks
 from ..notebook_format import stub_message
 
 RESULTS = ("correct", "wrong", "error", "not attempted", "not reached")
@@ -34,8 +42,9 @@ PRIVATE_SETTINGS = ("IPYTHONDIR", "MPLCONFIGDIR", "PYTHONSTARTUP", "JUPYTER_CONF
 
 @dataclass(frozen=True)
 class Limits:
-    submission_seconds: float = 600.0
+    submission_seconds: float = 600.0  # for running the notebook
     cell_seconds: float = 300.0
+    check_seconds: float = 120.0  # for each check, run on its answer after the notebook
     threads: int = 1  # for PyTorch and NumPy in each kernel
     user: str | None = None  # run the submission as this unprivileged user (the grader must be root)
 
@@ -101,20 +110,23 @@ def _environment(folder: Path, record: Path, data: str | None, limits: Limits) -
     return env
 
 
-def _run(notebook: nbformat.NotebookNode, lesson: Lesson, data: str | None, limits: Limits) -> tuple[list[dict], str]:
-    """Run the notebook under nbval in a fresh process; (the recorder's events, why it ended early or "")."""
+def _run(notebook: nbformat.NotebookNode, lesson: Lesson, data: str | None,
+         limits: Limits) -> tuple[list[dict], str, dict[str, dict]]:
+    """Run the notebook under nbval in a fresh process, then check each answer it handed over in a
+    process of its own; (the recorder's events, why it ended early or "", the checks' outcomes)."""
     # A killed kernel may still be writing for a moment while the folder is removed.
     with tempfile.TemporaryDirectory(prefix="course-grade-", ignore_cleanup_errors=True) as temporary:
         folder = Path(temporary)
-        work, record, log = folder / "work", folder / "record.jsonl", folder / "pytest.log"
+        work, record, log, answers = folder / "work", folder / "record.jsonl", folder / "pytest.log", folder / "answers"
         work.mkdir()
+        answers.mkdir()
         nbformat.write(notebook, work / f"{lesson.name}.ipynb")
         (folder / "pytest.ini").write_text("[pytest]\n")
         command = [sys.executable, "-m", "pytest", "-p", "nbval.plugin", "-p", "course_utils.grading.nbval_recorder",
                    "-p", "no:cacheprovider", "-c", str(folder / "pytest.ini"), "--rootdir", str(work), "-q",
                    "--nbval-lax", "--nbval-current-env", f"--nbval-cell-timeout={limits.cell_seconds:g}",
                    f"{lesson.name}.ipynb"]
-        env = _environment(folder, record, data, limits)
+        env = _environment(folder, record, data, limits) | {ANSWERS: str(answers)}
         if limits.user:
             _hand_over(folder, limits.user)
         as_user = {"user": limits.user, "group": limits.user, "extra_groups": []} if limits.user else {}
@@ -128,7 +140,55 @@ def _run(notebook: nbformat.NotebookNode, lesson: Lesson, data: str | None, limi
                 ended = f"the time limit of {limits.submission_seconds:g} s per submission ran out"
             finally:
                 _kill(process)
-        return _read_events(record), ended
+        events = _read_events(record)
+        judged = {}
+        for exercise in lesson.exercises:
+            if _handed_over(events, exercise):
+                judged[exercise.id] = _check_outside(exercise, answers, work, env, as_user, limits.check_seconds)
+        return events, ended, judged
+
+
+def _handed_over(events: list[dict], exercise: Exercise) -> bool:
+    """Whether the exercise's grading cell ran to its end without an error."""
+    return any(e["event"] == "end" and e.get("tag") == [exercise.id, "check"] and not e["error"] and not e["failure"]
+               for e in events)
+
+
+def _check_outside(exercise: Exercise, answers: Path, work: Path, env: dict[str, str], as_user: dict,
+                   seconds: float) -> dict:
+    """The exercise's check on its handed-over answer, in a fresh process (course_utils.grading.judge),
+    as an "end" event of its check cell."""
+    path = answer_file(answers, exercise.id)
+    if not path.is_file():
+        return {"error": {"ename": "AnswerError", "evalue": "the check cell ran, but no answer reached the grader "
+                          "(did the notebook change course_utils?)"}, "failure": None, "stdout": ""}
+    token = secrets.token_hex(16)
+    command = [sys.executable, "-m", "course_utils.grading.judge", exercise.id, str(path)]
+    process = subprocess.Popen(command, cwd=work, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, start_new_session=True, **as_user)
+    try:
+        printed, _ = process.communicate(f"{token}\n".encode(), timeout=seconds)
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        return {"error": None, "failure": "timeout", "stdout": "", "seconds": seconds}
+    _kill_group(process)
+    lines = printed.decode(errors="replace").splitlines()
+    verdict = next((line[len(token) + 1:] for line in reversed(lines) if line.startswith(f"{token} ")), None)
+    if verdict is None:
+        return {"error": None, "failure": "no verdict", "stdout": "",
+                "detail": f"exit code {process.returncode}: {' | '.join(lines[-3:])[-300:]}"}
+    return {**json.loads(verdict), "failure": None}
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    """End a process started in a session of its own and, where there are process groups
+    (not on Windows), whatever it started."""
+    with contextlib.suppress(OSError):  # already gone
+        if hasattr(os, "killpg"):
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.kill()
+    process.wait()
 
 
 def _hand_over(folder: Path, user: str) -> None:
@@ -160,9 +220,12 @@ def _tail(log: Path, lines: int = 3) -> str:
 
 
 def classify(lesson: Lesson, events: list[dict], ended: str = "", unanswered: frozenset[str] = frozenset(),
-             cell_seconds: float = 300.0) -> tuple[list[ExerciseResult], list[str]]:
-    """One result per exercise from the recorder's events, and notes on the run."""
+             cell_seconds: float = 300.0, judged: dict[str, dict] | None = None) -> tuple[list[ExerciseResult], list[str]]:
+    """One result per exercise from the recorder's events and the outcomes of the checks run outside
+    the kernel (`judged`, by exercise id), and notes on the run."""
     ends = {(e["tag"][0], e["tag"][1]): e for e in events if e["event"] == "end" and e.get("tag")}
+    for exercise, outcome in (judged or {}).items():
+        ends[(exercise, "check")] = outcome
     starts = {e["cell"]: e for e in events if e["event"] == "start"}
     died = next((e["cell"] for e in events if e["event"] == "kernel died"), None)
     notes, stopped = [], ended
@@ -196,7 +259,11 @@ def classify(lesson: Lesson, events: list[dict], ended: str = "", unanswered: fr
 def _judge(exercise, check: dict, answer: dict | None, unanswered: bool, cell_seconds: float) -> ExerciseResult:
     error = check["error"]
     if check["failure"] == "timeout":
-        return ExerciseResult(exercise.id, "error", f"the check ran past {cell_seconds:g} s (an endless loop?)")
+        seconds = check.get("seconds", cell_seconds)
+        return ExerciseResult(exercise.id, "error", f"the check ran past {seconds:g} s (an endless loop?)")
+    if check["failure"] == "no verdict":
+        return ExerciseResult(exercise.id, "error", "the check stopped without a verdict (os._exit, a crash, or too "
+                              f"little memory; {check['detail']})")
     if error is None:
         printed = check["stdout"].strip().splitlines()
         if printed and printed[-1] == exercise.expected.strip():
@@ -205,7 +272,7 @@ def _judge(exercise, check: dict, answer: dict | None, unanswered: bool, cell_se
     name, value = error["ename"], error["evalue"]
     if name == "WrongAnswer":
         return ExerciseResult(exercise.id, "wrong", value)
-    if name == "AnswerError":  # the check names the learner's exception itself
+    if name in ("AnswerError", "CannotCarry"):  # the message names the learner's exception itself
         return ExerciseResult(exercise.id, "error", value)
     if name == "NotImplementedError" and value == stub_message(exercise.id):
         return ExerciseResult(exercise.id, "not attempted", "the exercise's stub still raises NotImplementedError")
@@ -231,11 +298,12 @@ def grade_submission(path: Path, data: str | None, limits: Limits, expected: Les
     graded.lesson = lesson
     try:
         restored = restore_checks(notebook, lesson)
-        events, ended = _run(restored.notebook, lesson, data, limits)
+        events, ended, judged = _run(restored.notebook, lesson, data, limits)
     except Exception as error:  # noqa: BLE001  (one submission's trouble must not stop the others)
         graded.problem = f"the grader could not run it ({type(error).__name__}: {error})"
         return graded
-    graded.results, notes = classify(lesson, events, ended, frozenset(restored.unanswered), limits.cell_seconds)
+    graded.results, notes = classify(lesson, events, ended, frozenset(restored.unanswered), limits.cell_seconds,
+                                     judged)
     graded.notes = restored.notes + notes
     return graded
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import stat
 import sys
@@ -26,6 +27,9 @@ from .exercises import Lesson, NotALesson, find_lesson
 from .grader import Graded, Limits, find_submissions, grade_submission
 
 PACKAGE = Path(__file__).resolve().parents[1]
+RESOURCES = Path(__file__).with_name("resources.json")  # measured by benchmarks/grading_lessons.py
+MARGIN_SECONDS = 60  # inside Gradescope's timeout: starting Python, reading the notebook, writing results
+CHECK_SECONDS = 90  # for each check, run after the notebook on the answer it handed over
 LEARNER = "learner"  # the unprivileged user setup.sh creates; the learner's code runs as it
 VENV = "/opt/course"
 
@@ -109,6 +113,21 @@ def run(root: Path, lesson: Lesson, data: str | None, limits: Limits) -> dict:
     return results
 
 
+def suggested(lesson: Lesson) -> dict:
+    """Gradescope's settings for `lesson` as measured (timeout_minutes, memory_mb), else its defaults."""
+    measured = json.loads(RESOURCES.read_text()) if RESOURCES.exists() else {"lessons": {}}
+    return measured["lessons"].get(lesson.name, {}).get("gradescope", {"timeout_minutes": 10, "memory_mb": 768})
+
+
+def limits_within(minutes: float, lesson: Lesson) -> Limits:
+    """The grader's limits inside a Gradescope timeout of `minutes`: each check its share, the notebook the rest."""
+    notebook = minutes * 60 - MARGIN_SECONDS - CHECK_SECONDS * len(lesson.exercises)
+    if notebook < 60:
+        raise ValueError(f"a timeout of {minutes:g} minutes leaves the notebook of lesson {lesson.name} "
+                         f"{notebook:g} s; allow at least {math.ceil((60 - notebook) / 60 + minutes)} minutes")
+    return Limits(submission_seconds=notebook, cell_seconds=min(300.0, notebook), check_seconds=CHECK_SECONDS)
+
+
 def _executable(name: str) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
     info.external_attr = (stat.S_IFREG | 0o755) << 16
@@ -119,7 +138,7 @@ def build_zip(lesson: Lesson, out: Path, data: str = "esc50", limits: Limits = L
     """Write Gradescope's autograder zip for `lesson`; the names it holds. `data` is what COURSE_DATA
     will be when the submission runs: "esc50" (the real clips, downloaded) or a mirror URL."""
     config = {"lesson": lesson.name, "data": data, "submission_seconds": limits.submission_seconds,
-              "cell_seconds": limits.cell_seconds}
+              "cell_seconds": limits.cell_seconds, "check_seconds": limits.check_seconds}
     package = [p for p in sorted(PACKAGE.rglob("*")) if p.is_file() and p.suffix in (".py", ".json")
                and "__pycache__" not in p.parts]
     with atomic_path(out) as temporary, zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -141,8 +160,9 @@ def main(argv: list[str] | None = None) -> int:
     build = commands.add_parser("build", help="write the autograder zip for one lesson")
     build.add_argument("--lesson", required=True, help="e.g. 01_data or 1")
     build.add_argument("--data", default="esc50", help='COURSE_DATA while grading: "esc50" (default) or a mirror URL')
-    build.add_argument("--time-limit", type=float, default=540,
-                       help="seconds per submission (default 540, inside Gradescope's default of 10 minutes)")
+    build.add_argument("--timeout", type=float, default=None, metavar="MINUTES",
+                       help="the autograder timeout set on Gradescope (default: the lesson's measured need, "
+                            "course_utils/grading/resources.json); the grader's limits are set inside it")
     build.add_argument("out", type=Path)
     grade = commands.add_parser("run", help="grade the submission inside Gradescope (run_autograder calls this)")
     grade.add_argument("--config", type=Path, required=True)
@@ -154,12 +174,20 @@ def main(argv: list[str] | None = None) -> int:
             lesson = find_lesson(args.lesson)
         except NotALesson as error:
             parser.error(str(error))
-        names = build_zip(lesson, args.out, args.data, Limits(args.time_limit, min(300.0, args.time_limit)))
+        need = suggested(lesson)
+        minutes = args.timeout or need["timeout_minutes"]
+        try:
+            limits = limits_within(minutes, lesson)
+        except ValueError as error:
+            parser.error(str(error))
+        names = build_zip(lesson, args.out, args.data, limits)
         print(f"{args.out}: Gradescope autograder for lesson {lesson.name} ({len(names)} files); "
-              f"COURSE_DATA={args.data} while grading")
+              f"COURSE_DATA={args.data} while grading.\nOn Gradescope, set the autograder's timeout to "
+              f"{minutes:g} minutes and its memory to at least {need['memory_mb']} MB (its defaults: 10 minutes, "
+              f"768 MB); the notebook may run {limits.submission_seconds:g} s, then each check {limits.check_seconds:g} s.")
         return 0
     config = json.loads(args.config.read_text())
-    limits = Limits(config["submission_seconds"], config["cell_seconds"], user=args.user)
+    limits = Limits(config["submission_seconds"], config["cell_seconds"], config["check_seconds"], user=args.user)
     results = run(args.root, find_lesson(config["lesson"]), os.environ.get("COURSE_DATA", config["data"]), limits)
     print(results["output"])
     return 0

@@ -1,0 +1,117 @@
+"""Grade each lesson's solution once, as one submission: how long it takes and how much memory all
+of its grading processes hold together at their peak; and the Gradescope settings that follow.
+
+    python -m benchmarks.grading_lessons                 # both core counts, the offline stand-in
+    python -m benchmarks.grading_lessons --cores 1 --lessons 1 7
+    python -m benchmarks.grading_lessons --write         # also store the figures for the export
+
+Each grading is `python -m course_utils grade SOLUTION --jobs 1` in a process of its own, pinned to
+the first `--cores` cores (with as many threads). A thread samples every 0.1 s the resident memory
+of that process and all of its descendants (grader, pytest, kernel, the checks' processes), summed,
+which is what a container's memory limit counts. Gradescope's default container has half a vCPU:
+its suggested time limit is the one-core time doubled, plus half again for headroom.
+--write stores the figures in course_utils/grading/resources.json, which
+`python -m course_utils export gradescope` reads to set its time limits and to say what to set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+from course_utils.grading.exercises import find_lesson
+from course_utils.server import serve_course_data
+from scripts.repo import SOLUTIONS
+
+RESOURCES = Path(__file__).resolve().parents[1] / "course_utils" / "grading" / "resources.json"
+
+
+def _tree_rss(process: psutil.Process) -> int:
+    total = 0
+    for member in [process, *process.children(recursive=True)]:
+        try:
+            total += member.memory_info().rss
+        except psutil.Error:
+            pass  # ended between the listing and the reading
+    return total
+
+
+def grade_measured(notebook: Path, url: str, cores: int, gradebook: Path) -> dict:
+    """Grade one notebook in a pinned process of its own: seconds, peak MiB, its gradebook row."""
+    env = os.environ | {"COURSE_DATA": url}
+    command = [sys.executable, "-m", "course_utils", "grade", str(notebook), "--jobs", "1", "--csv", str(gradebook)]
+    allowed = sorted(os.sched_getaffinity(0))[:cores]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                               preexec_fn=lambda: os.sched_setaffinity(0, allowed))
+    watched, peak, done = psutil.Process(process.pid), 0, threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(watched))
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    process.communicate()
+    done.set()
+    sampler.join()
+    seconds = time.perf_counter() - start
+    row = gradebook.read_text().strip().splitlines()[-1] if gradebook.exists() else "(no gradebook)"
+    return {"seconds": round(seconds, 1), "peak_mib": round(peak / 2**20), "row": row}
+
+
+def gradescope_settings(one_core_seconds: float, peak_mib: float) -> dict:
+    """What to set on Gradescope: a time limit for half a vCPU and memory with a quarter's headroom."""
+    minutes = max(10, math.ceil(one_core_seconds * 2 * 1.5 / 60))
+    memory = max(768, 256 * math.ceil(peak_mib * 1.25 / 256))
+    return {"timeout_minutes": minutes, "memory_mb": memory}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--lessons", nargs="+", default=[str(n) for n in range(1, 9)])
+    parser.add_argument("--cores", type=int, nargs="+", default=[2, 1])
+    parser.add_argument("--write", action="store_true", help=f"store the figures in {RESOURCES.name}")
+    args = parser.parse_args()
+    lessons = [find_lesson(n) for n in args.lessons]
+    figures: dict[str, dict] = {lesson.name: {} for lesson in lessons}
+    with tempfile.TemporaryDirectory() as temporary, serve_course_data(None, Path(temporary) / "standin") as url:
+        print(f"{'lesson':<32}{'cores':>6}{'seconds':>9}{'peak MiB':>10}  scores (every exercise must be correct)")
+        for lesson in lessons:
+            for cores in args.cores:
+                gradebook = Path(temporary) / f"{lesson.name}-{cores}.csv"
+                measured = grade_measured(SOLUTIONS / f"{lesson.name}.ipynb", url, cores, gradebook)
+                figures[lesson.name][str(cores)] = measured
+                print(f"{lesson.name:<32}{cores:>6}{measured['seconds']:>9.1f}{measured['peak_mib']:>10}  "
+                      f"{measured['row']}", flush=True)
+    if "1" in next(iter(figures.values())):
+        print(f"\n{'lesson':<32}{'Gradescope timeout':>20}{'memory':>10}")
+        for name, by_cores in figures.items():
+            peak = max(m["peak_mib"] for m in by_cores.values())
+            by_cores["gradescope"] = gradescope_settings(by_cores["1"]["seconds"], peak)
+            settings = by_cores["gradescope"]
+            print(f"{name:<32}{settings['timeout_minutes']:>16} min{settings['memory_mb']:>7} MB")
+    record = {"measured": datetime.date.today().isoformat(), "machine": f"{platform.machine()}, "
+              f"{os.cpu_count()} cores", "data": "the offline stand-in", "lessons": figures}
+    if args.write:
+        RESOURCES.write_text(json.dumps(record, indent=1) + "\n")
+        print(f"written: {RESOURCES}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
