@@ -15,6 +15,18 @@ from .constants import FMAX, HOP_LENGTH, SAMPLE_RATE
 from .training import History
 
 CMAP = "magma"  # one colour map for every spectrogram in the course
+# Series are told apart by colour-blind-safe colours (matplotlib's "tableau-colorblind10") and,
+# for readers who cannot tell colours apart at all, by marker and line style or hatching too.
+COLOURS = tuple(plt.style.library["tableau-colorblind10"]["axes.prop_cycle"].by_key()["color"])
+MARKERS = ("o", "s", "^", "D", "v", "P")
+LINE_STYLES = ("-", "--", "-.", ":")
+HATCHES = ("", "//", "..", "xx")
+
+
+def series_style(index: int) -> dict:
+    """Colour, marker and line style of the `index`-th series of a line plot; no two alike."""
+    return {"color": COLOURS[index % len(COLOURS)], "marker": MARKERS[index % len(MARKERS)],
+            "linestyle": LINE_STYLES[index % len(LINE_STYLES)]}
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
@@ -40,8 +52,9 @@ def plot_split(train, val, title: str = "Clips per category") -> Figure:
               val["category"].value_counts().reindex(categories, fill_value=0)]
     fig, ax = plt.subplots(figsize=(max(5.0, 1.4 * len(categories)), 3), layout="constrained")
     positions = np.arange(len(categories))
-    for offset, name, count in [(-0.2, "training", counts[0]), (0.2, "validation", counts[1])]:
-        bars = ax.bar(positions + offset, count.to_numpy(), width=0.4, label=name)
+    for index, (offset, name, count) in enumerate([(-0.2, "training", counts[0]), (0.2, "validation", counts[1])]):
+        bars = ax.bar(positions + offset, count.to_numpy(), width=0.4, label=name, color=COLOURS[index],
+                      hatch=HATCHES[index], edgecolor="black")
         ax.bar_label(bars)
     ax.set_xticks(positions, categories)
     ax.set(ylabel="Clips", title=title)
@@ -109,12 +122,12 @@ def plot_history(history: History, title: str = "Training curves") -> Figure:
     """Loss and accuracy per epoch, training against validation."""
     fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(10, 3.2), layout="constrained")
     epochs = np.arange(1, len(history.train_loss) + 1)
-    loss_ax.plot(epochs, history.train_loss, "o-", label="training")
-    acc_ax.plot(epochs, history.train_accuracy, "o-", label="training")
+    loss_ax.plot(epochs, history.train_loss, label="training", **series_style(0))
+    acc_ax.plot(epochs, history.train_accuracy, label="training", **series_style(0))
     if history.val_loss:
-        loss_ax.plot(epochs, history.val_loss, "s--", label="validation")
+        loss_ax.plot(epochs, history.val_loss, label="validation", **series_style(1))
     if history.val_accuracy:
-        acc_ax.plot(epochs, history.val_accuracy, "s--", label="validation")
+        acc_ax.plot(epochs, history.val_accuracy, label="validation", **series_style(1))
     loss_ax.set(xlabel="Epoch", ylabel="Cross-entropy loss", title="Loss")
     acc_ax.set(xlabel="Epoch", ylabel="Accuracy", title="Accuracy", ylim=(0, 1.02))
     for ax in (loss_ax, acc_ax):
@@ -126,13 +139,44 @@ def plot_history(history: History, title: str = "Training curves") -> Figure:
 def plot_shots(study, n_classes: int, title: str = "Accuracy against training clips per category") -> Figure:
     """Mean validation accuracy over folds (error bars: standard deviation) for each arm."""
     fig, ax = plt.subplots(figsize=(6.5, 4), layout="constrained")
-    for arm, rows in study.groupby("arm", sort=False):
+    for index, (arm, rows) in enumerate(study.groupby("arm", sort=False)):
         stats = rows.groupby("shots")["accuracy"].agg(["mean", "std"])
-        ax.errorbar(stats.index, stats["mean"], yerr=stats["std"], marker="o", capsize=4, label=arm)
+        ax.errorbar(stats.index, stats["mean"], yerr=stats["std"], capsize=4, label=arm, **series_style(index))
     ax.set(xscale="log", xlabel="Training clips per category", ylabel="Validation accuracy (mean over folds)",
            ylim=(0, 1.02), title=title)
     shots = sorted(study["shots"].unique())
     ax.set_xticks(shots, [str(s) for s in shots])
-    ax.axhline(1 / n_classes, color="grey", linestyle=":", label=f"chance ({n_classes} classes)")
+    ax.axhline(1 / n_classes, color="black", linestyle=(0, (1, 3)), linewidth=1, label=f"chance ({n_classes} classes)")
     ax.legend()
+    return fig
+
+
+def plot_arms(histories: dict[str, History], title: str = "Validation curves") -> Figure:
+    """Validation loss and accuracy per epoch, one series per arm of a comparison."""
+    fig, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(11, 3.4), layout="constrained")
+    for index, (arm, history) in enumerate(histories.items()):
+        epochs = np.arange(1, len(history.val_loss) + 1)
+        loss_ax.plot(epochs, history.val_loss, label=arm, **series_style(index))
+        acc_ax.plot(epochs, history.val_accuracy, label=arm, **series_style(index))
+    loss_ax.set(xlabel="Epoch", ylabel="Validation loss", title="Validation loss")
+    acc_ax.set(xlabel="Epoch", ylabel="Validation accuracy", title="Validation accuracy", ylim=(0, 1.02))
+    acc_ax.legend()
+    fig.suptitle(title)
+    return fig
+
+
+def plot_folds(results: dict, n_classes: int, title: str = "Five-fold cross-validation") -> Figure:
+    """Each fold's validation accuracy (crosses) and their mean ± standard deviation (diamonds), per
+    configuration; `results` maps a name to its crossval.CrossValidation."""
+    fig, ax = plt.subplots(figsize=(9, 3.6), layout="constrained")
+    for row, (name, result) in enumerate(results.items()):
+        ax.plot(list(result.accuracy.values()), [row] * len(result.accuracy), linestyle="none", marker="x",
+                color=COLOURS[3], label="one fold" if row == 0 else None)
+        ax.errorbar(result.mean, row, xerr=result.std, fmt="D", color=COLOURS[0], markerfacecolor="none",
+                    markersize=9, capsize=4, label="mean ± std" if row == 0 else None)
+    ax.set_yticks(range(len(results)), list(results))
+    ax.invert_yaxis()
+    ax.set(xlim=(0, 1.02), xlabel="Validation accuracy on the held-out fold", title=title)
+    ax.axvline(1 / n_classes, color="black", linestyle=(0, (1, 3)), linewidth=1, label="chance")
+    ax.legend(loc="lower left")
     return fig

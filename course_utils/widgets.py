@@ -24,7 +24,7 @@ from .audio import load_audio, mel_spectrogram_db
 from .augment import frequency_mask, time_mask, time_shift
 from .constants import FMAX, HOP_LENGTH, N_MELS, SAMPLE_RATE
 from .notebook_format import SNAPSHOT_KEY
-from .plots import plot_spectrogram, plot_waveform
+from .plots import COLOURS, plot_spectrogram, plot_waveform
 from .training import model_device
 
 
@@ -80,10 +80,12 @@ def correct_per_clip(model: torch.nn.Module, dataset, categories: Sequence[str])
 
 
 def prediction_figure(row: pd.Series, categories: Sequence[str]) -> Figure:
-    """Bar chart of one clip's class probabilities, the true class highlighted."""
+    """Bar chart of one clip's class probabilities, the true class marked by colour, hatching and name."""
     fig, ax = plt.subplots(figsize=(6, 2.8), layout="constrained")
-    colours = ["tab:green" if c == row["true"] else "tab:grey" for c in categories]
-    ax.barh(list(categories), [row[c] for c in categories], color=colours)
+    true = [c == row["true"] for c in categories]
+    names = [f"{c} (true)" if is_true else c for c, is_true in zip(categories, true)]
+    ax.barh(names, [row[c] for c in categories], color=[COLOURS[0] if t else COLOURS[2] for t in true],
+            hatch=["//" if t else "" for t in true], edgecolor="black")
     verdict = "correct" if row["true"] == row["predicted"] else "wrong"
     ax.set(xlim=(0, 1), xlabel="Predicted probability",
            title=f"{row['filename']}: true {row['true']}, predicted {row['predicted']} ({verdict})")

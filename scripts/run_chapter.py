@@ -31,6 +31,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from IPython.core.displayhook import DisplayHook
+
 from course_utils import notebook_format as fmt
 from course_utils.files import atomic_path
 from scripts.repo import ARTIFACTS, LEARNER_COPIES, SOLUTIONS, lesson_files
@@ -78,7 +80,11 @@ class KeepOutputs:
         outputs = getattr(item, "test_outputs", None)
         if call.when != "call" or outputs is None or not hasattr(item, "cell"):
             return
-        item.cell.outputs = list(outputs)
+        # nbval runs cells without storing them in IPython's history, so IPython's check for a
+        # trailing ";" reads the previous cell and lets the value through: apply the rule here, so
+        # that the copy shows what JupyterLab would (a figure once, not twice).
+        quiet = DisplayHook.semicolon_at_end_of_expression(item.cell.source)
+        item.cell.outputs = [o for o in outputs if not (quiet and o.output_type == "execute_result")]
         item.cell.execution_count = item.cell_num + 1
         for output in item.cell.outputs:
             if output.output_type == "execute_result":

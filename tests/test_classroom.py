@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 import yaml
@@ -35,6 +37,24 @@ def test_the_workflow_has_a_graded_step_per_exercise_and_reports_them_all(name):
     assert f"notebooks/{lesson.name}.ipynb --lesson {lesson.name}" in grading["run"]
     install = next(s for s in steps if s.get("name", "").startswith("Install"))
     assert json.dumps(INSTALL) in install["run"]
+
+
+def _schema_check(paths) -> subprocess.CompletedProcess:
+    """check-jsonschema with the GitHub workflow schema it ships (no network)."""
+    return subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
+                           *map(str, paths)], capture_output=True, text=True)
+
+
+def test_every_lessons_workflow_validates_against_githubs_workflow_schema(tmp_path):
+    paths = []
+    for name in lessons():
+        paths.append(tmp_path / f"{name}.yml")
+        paths[-1].write_text(classroom.workflow(find_lesson(name), INSTALL))
+    checked = _schema_check(paths)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    broken = tmp_path / "broken.yml"
+    broken.write_text(paths[0].read_text().replace("checks: write", "checks: writ"))
+    assert _schema_check([broken]).returncode == 1
 
 
 def _record(tmp_path, record):

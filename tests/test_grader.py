@@ -196,7 +196,7 @@ def _row(graded, name):
     ("other_lesson.ipynb", ["not attempted", "not attempted"]),
 ])
 def test_each_submission_gets_its_results(graded, name, expected):
-    assert _row(graded, name) == expected
+    assert _row(graded, name) == expected, (graded[name].results, graded[name].notes)
     assert graded[name].problem == ""
 
 

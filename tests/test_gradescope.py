@@ -2,32 +2,46 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import os
+import shutil
 import stat
+import subprocess
+import sys
+import sysconfig
+import tempfile
 import zipfile
 from pathlib import Path
 
+import jsonschema
 import pytest
 
+from benchmarks.grading_lessons import gradescope_settings
 from course_utils.grading import gradescope
-from course_utils.grading.exercises import find_lesson
+from course_utils.grading.exercises import find_lesson, lessons
 from course_utils.grading.grader import ExerciseResult, Graded, Limits
 from course_utils.server import serve_course_data
 
 LESSON = find_lesson("01_data")
-VISIBILITY = {"hidden", "after_due_date", "after_published", "visible"}
-FORMATS = {"text", "html", "simple_format", "md", "ansi"}
+SCHEMA = json.loads((Path(__file__).parent / "schemas" / "gradescope_results.schema.json").read_text())
 
 
 def _valid(results: dict) -> None:
-    """What Gradescope requires of results.json, as its specification lists it."""
-    assert results["output_format"] in FORMATS and results["visibility"] in VISIBILITY
-    assert results["stdout_visibility"] in VISIBILITY and isinstance(results["execution_time"], int)
-    for test in results["tests"]:
-        assert {"name", "score", "max_score", "status", "output"} <= test.keys()
-        assert test["status"] in ("passed", "failed") and test["output_format"] in FORMATS
-        assert test["visibility"] in VISIBILITY and 0 <= test["score"] <= test["max_score"]
+    """What Gradescope requires of results.json (its specification, as a JSON Schema), and a sum that adds up."""
+    jsonschema.validate(results, SCHEMA)
+    assert all(0 <= t["score"] <= t["max_score"] for t in results["tests"])
     assert results["score"] == sum(t["score"] for t in results["tests"])
+
+
+def test_the_schema_refuses_what_gradescope_would_not_take():
+    good = {"score": 1, "output": "", "tests": [{"name": "a", "score": 1, "max_score": 1, "status": "passed",
+                                                  "output": ""}]}
+    jsonschema.validate(good, SCHEMA)
+    for bad in ({**good, "visibility": "public"}, {**good, "tests": [{**good["tests"][0], "status": "ok"}]},
+                {**good, "tests": [{**good["tests"][0], "max_scor": 1}]}, {"output": "", "score": 0}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(bad, SCHEMA)
 
 
 def test_the_zip_holds_the_scripts_gradescope_runs_and_the_whole_package(tmp_path):
@@ -48,12 +62,106 @@ def test_the_zip_holds_the_scripts_gradescope_runs_and_the_whole_package(tmp_pat
     assert {"course/pyproject.toml", "course/README.md", "course/course_utils/grading/exercises.json"} <= set(names)
 
 
-def test_setup_leaves_the_system_python_alone_and_run_autograder_always_leaves_results():
+def test_setup_leaves_the_system_python_alone_and_both_scripts_parse(tmp_path):
     assert "python3.11 -m venv /opt/course" in gradescope.SETUP_SH
     assert "update-alternatives" not in gradescope.SETUP_SH and "ln -s" not in gradescope.SETUP_SH
-    assert "--user learner" in gradescope.RUN_AUTOGRADER
-    assert "chmod 700 /autograder/source /autograder/results" in gradescope.RUN_AUTOGRADER
-    assert "[ -s /autograder/results/results.json ] ||" in gradescope.RUN_AUTOGRADER
+    for name, script in (("setup.sh", gradescope.SETUP_SH), ("run_autograder", gradescope.RUN_AUTOGRADER)):
+        (tmp_path / name).write_text(script)
+        checked = subprocess.run(["bash", "-n", str(tmp_path / name)], capture_output=True, text=True)
+        assert checked.returncode == 0 and checked.stderr == "", (name, checked.stderr)
+
+
+def _emulated_root(files: dict[str, bytes], lesson=LESSON, limits: Limits = Limits(cell_seconds=60)) -> Path:
+    """Gradescope's /autograder in a fresh folder anyone may enter, as readable as Gradescope leaves it:
+    only run_autograder's own chmod may keep the learner out of source/ and results/."""
+    root = Path(tempfile.mkdtemp(prefix="autograder-", dir="/tmp"))
+    root.chmod(0o755)
+    gradescope.build_zip(lesson, root / "autograder.zip", limits=limits)
+    with zipfile.ZipFile(root / "autograder.zip") as archive:
+        archive.extractall(root / "source")
+    for name in ("submission", "results"):
+        (root / name).mkdir()
+    for name, content in files.items():
+        (root / "submission" / name).write_bytes(content)
+    for path in [root, *root.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return root
+
+
+def _a_venv_the_learner_can_run(learner: str, folder: Path) -> str:
+    """This environment's prefix if `learner` can run its Python; else a virtual environment of the
+    system's Python of the same version (as /opt/course is on Gradescope) that sees this one's packages.
+    (pyenv's Pythons live under /root, where an unprivileged user cannot go.)"""
+    try:
+        subprocess.run([sys.executable, "-c", "0"], user=learner, check=True, capture_output=True, cwd="/tmp")
+        return sys.prefix
+    except (PermissionError, subprocess.CalledProcessError):
+        pass
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    system = next((p for p in (f"/usr/bin/python{version}", f"/usr/local/bin/python{version}") if os.access(p, os.X_OK)),
+                  None)
+    if system is None:
+        pytest.skip(f"{learner} cannot run {sys.executable}, and there is no system Python {version} to use instead")
+    subprocess.run([system, "-m", "venv", "--without-pip", str(folder)], check=True, capture_output=True)
+    packages = sysconfig.get_paths()["purelib"]
+    (folder / "lib" / f"python{version}" / "site-packages" / "course.pth").write_text(
+        f"import site; site.addsitedir({packages!r})\n")
+    for path in [folder, *folder.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() or os.access(path, os.X_OK) else 0o644)
+    return str(folder)
+
+
+def _run_autograder(root: Path, url: str, learner: str) -> dict:
+    venv = _a_venv_the_learner_can_run(learner, root / "venv")
+    env = os.environ | {"AUTOGRADER_ROOT": str(root), "COURSE_VENV": venv, "COURSE_LEARNER": learner,
+                        "COURSE_DATA": url}
+    subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env, check=True, capture_output=True,
+                   timeout=600)
+    return json.loads((root / "results" / "results.json").read_text())
+
+
+def _a_learner_account() -> str:
+    """An unprivileged user to run learners' code as; this needs root, as Gradescope's run_autograder has."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("useradd") is None:
+        pytest.skip("switching to an unprivileged user needs root and useradd (Gradescope's image has both)")
+    import pwd  # POSIX only, as is what needs it
+
+    name = "course-learner-test"
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name], check=True)
+    return name
+
+
+PRYING = """import pathlib
+ROOT = pathlib.Path({root!r})
+"""
+
+
+@pytest.mark.slow
+def test_in_the_emulated_autograder_the_learners_code_cannot_reach_its_files(load_script, tmp_path):
+    learner = _a_learner_account()
+    made = load_script("make_submissions")
+    notebook = made.answered({"1.1": made.WRONG_SPLIT})
+    root = _emulated_root({})
+    new = __import__("nbformat").v4.new_code_cell
+    notebook.cells[1:1] = [
+        new(PRYING.format(root=str(root))),
+        new("print((ROOT / 'source' / 'course' / 'course_utils' / 'checks.py').read_text()[:80])"),
+        new("print((ROOT / 'source' / 'config.json').read_text())"),
+        new("(ROOT / 'results' / 'results.json').write_text('{\"score\": 100, \"output\": \"\", \"tests\": []}')"),
+        new("import os\nprint(os.getuid())")]
+    (root / "submission" / "prying.ipynb").write_bytes(__import__("nbformat").writes(notebook).encode())
+    try:
+        with serve_course_data(None, tmp_path / "standin") as url:
+            results = _run_autograder(root, url, learner)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    _valid(results)
+    assert [t["score"] for t in results["tests"]] == [0, 1]  # the wrong answer, graded as such
+    for attempt in ("source/course/course_utils/checks.py", "source/config.json", "results/results.json"):
+        assert f"PermissionError: [Errno 13] Permission denied: '{root}/{attempt}'" in results["output"], attempt
 
 
 def test_results_give_a_test_per_exercise_with_its_feedback():
@@ -110,17 +218,43 @@ def test_results_json_is_written_even_when_the_grader_itself_fails(tmp_path, mon
     assert "the grader failed (MemoryError: out of memory)" in results["tests"][0]["output"]
 
 
+COMPARED = ["honest.ipynb", "wrong.ipynb", "patched_check.ipynb", "other_lesson.ipynb"]
+
+
+@pytest.fixture(scope="module")
+def course_data(tmp_path_factory):
+    with serve_course_data(None, tmp_path_factory.mktemp("standin")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def gradebook(load_script, tmp_path_factory, course_data) -> dict[str, dict[str, str]]:
+    """`grade --lesson 1 --csv` on the compared submissions: file name -> {exercise: result}."""
+    folder = tmp_path_factory.mktemp("made")
+    load_script("make_submissions").write(folder, COMPARED)
+    out = folder / "gradebook.csv"
+    env = os.environ | {"COURSE_DATA": course_data}
+    subprocess.run([sys.executable, "-m", "course_utils", "grade", str(folder), "--lesson", "1", "--csv", str(out),
+                    "--cell-time-limit", "60"], env=env, capture_output=True, check=False, timeout=900)
+    with out.open(newline="") as file:
+        return {row["submission"]: row for row in csv.DictReader(file)}
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("submission, scores", [("honest.ipynb", [1, 1]), ("wrong.ipynb", [0, 1]),
-                                                ("patched_check.ipynb", [0, 1]), ("other_lesson.ipynb", [0])])
-def test_a_submission_is_graded_as_the_grade_command_grades_it(load_script, tmp_path, submission, scores):
+@pytest.mark.parametrize("submission", COMPARED)
+def test_a_submission_is_graded_as_the_grade_command_grades_it(load_script, tmp_path, course_data, gradebook,
+                                                               submission):
     path = load_script("make_submissions").write(tmp_path / "made", [submission])[0]
     root = _root(tmp_path, {"notebook.ipynb": path.read_bytes()})
-    with serve_course_data(None, tmp_path / "standin") as url:
-        results = gradescope.run(root, LESSON, url, Limits(cell_seconds=60))
+    results = gradescope.run(root, LESSON, course_data, Limits(cell_seconds=60))
     _valid(results)
-    assert [t["score"] for t in results["tests"]] == scores
     assert json.loads((root / "results" / "results.json").read_text()) == results
+    row = gradebook[submission]
+    if row["lesson"] != LESSON.name:  # another lesson: one failed test, no exercise of lesson 1 graded
+        assert [t["score"] for t in results["tests"]] == [0] and results["tests"][0]["name"] == "Not graded"
+        return
+    assert {t["number"]: t["score"] for t in results["tests"]} == {e.id: int(row[e.id] == "correct")
+                                                                    for e in LESSON.exercises}
 
 
 def test_the_export_command_writes_the_zip_and_refuses_an_unknown_lesson(tmp_path, capsys):
@@ -129,3 +263,35 @@ def test_the_export_command_writes_the_zip_and_refuses_an_unknown_lesson(tmp_pat
     with pytest.raises(SystemExit):
         gradescope.main(["build", "--lesson", "99", str(tmp_path / "b.zip")])
     assert not (tmp_path / "b.zip").exists()
+
+
+def test_every_lesson_has_its_measured_needs_and_the_zip_fits_inside_them(tmp_path, capsys):
+    measured = json.loads(gradescope.RESOURCES.read_text())
+    assert set(measured["lessons"]) == set(lessons())
+    for name, figures in measured["lessons"].items():
+        lesson = find_lesson(name)
+        need = gradescope.suggested(lesson)
+        peak = max(m["peak_mib"] for k, m in figures.items() if k != "gradescope")
+        assert need == figures["gradescope"] == gradescope_settings(figures["1"]["seconds"], peak, len(lesson.exercises))
+        assert need["memory_mb"] >= peak
+        limits = gradescope.limits_within(need["timeout_minutes"], lesson)
+        total = limits.submission_seconds + limits.check_seconds * len(lesson.exercises) + gradescope.MARGIN_SECONDS
+        slowdown = 1 / need["cpus"]  # Gradescope's CPUs against one core here
+        assert total == need["timeout_minutes"] * 60 <= 40 * 60
+        assert limits.submission_seconds >= slowdown * figures["1"]["seconds"]
+    assert gradescope.main(["build", "--lesson", "8", str(tmp_path / "08.zip")]) == 0
+    printed = capsys.readouterr().out
+    need = gradescope.suggested(find_lesson("8"))
+    assert (f"set the autograder's timeout to {need['timeout_minutes']} minutes, its memory to at least "
+            f"{need['memory_mb']} MB and its CPUs to at least {need['cpus']:g}") in printed
+    with zipfile.ZipFile(tmp_path / "08.zip") as archive:
+        config = json.loads(archive.read("config.json"))
+    assert config["submission_seconds"] == gradescope.limits_within(need["timeout_minutes"], find_lesson("8")).submission_seconds
+
+
+def test_a_timeout_too_short_for_the_lesson_is_refused_with_what_would_do(tmp_path):
+    with pytest.raises(ValueError, match="leaves the notebook of lesson 07_transfer_learning 0 s; allow at least 5 minutes"):
+        gradescope.limits_within(4, find_lesson("7"))
+    with pytest.raises(SystemExit):
+        gradescope.main(["build", "--lesson", "7", "--timeout", "4", str(tmp_path / "07.zip")])
+    assert not (tmp_path / "07.zip").exists()

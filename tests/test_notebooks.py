@@ -6,6 +6,7 @@ the Colab emulation (scripts/emulate.py colab); the solutions are executed under
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -23,6 +24,51 @@ def test_there_are_seven_lessons_and_an_optional_eighth():
         "01_data", "02_waveforms_and_spectrograms", "03_datasets_from_disk", "04_rnn_on_waveforms",
         "05_cnn_on_spectrograms", "06_augmentation", "07_transfer_learning", "08_going_further",
     ]
+
+
+def structure_problems(notebook: nbformat.NotebookNode) -> list[str]:
+    """What keeps a screen-reader user from finding their way: not exactly one `#` title, first;
+    a heading level skipped; an image without alt text (Markdown `![](…)` or `<img>`)."""
+    problems, levels = [], []
+    for number, cell in enumerate(notebook.cells):
+        if cell.cell_type != "markdown":
+            continue
+        fenced = False
+        for line in cell.source.splitlines():
+            fenced ^= line.lstrip().startswith("```")
+            heading = None if fenced else re.match(r"(#{1,6})\s+\S", line)
+            if heading:
+                level = len(heading.group(1))
+                if levels and level > levels[-1] + 1:
+                    problems.append(f"cell {number}: heading level {level} after {levels[-1]}: {line.strip()!r}")
+                levels.append(level)
+        for image in re.finditer(r"!\[([^\]]*)\]\(", cell.source):
+            if not image.group(1).strip():
+                problems.append(f"cell {number}: an image without alt text")
+        for tag in re.finditer(r"<img\b[^>]*>", cell.source, re.IGNORECASE):
+            if not re.search(r"\balt\s*=\s*([\"'])\s*[^\"'\s]", tag.group(0)):
+                problems.append(f"cell {number}: an <img> without alt text")
+    if levels[:1] != [1] or levels.count(1) != 1:
+        problems.append(f"the lesson needs one `#` title, first; its heading levels are {levels}")
+    return problems
+
+
+@pytest.mark.parametrize("path", SOLUTIONS + lesson_files(REPO / "notebooks"), ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_each_lesson_has_one_title_headings_in_order_and_images_with_alt_text(path):
+    assert structure_problems(nbformat.read(path, as_version=4)) == []
+
+
+def test_the_structure_check_finds_each_problem():
+    markdown = nbformat.v4.new_markdown_cell
+    notebook = nbformat.v4.new_notebook(cells=[
+        markdown("# Title\n\n```python\n# a comment in code, not a heading\n```"), markdown("### Skipped a level"),
+        markdown("![](figure.png) and ![A bar chart of clips per category](bars.png)"),
+        markdown('<img src="a.png"> <img src="b.png" alt=""> <img src="c.png" alt="Waveform of a dog bark">'),
+        markdown("# A second title")])
+    assert structure_problems(notebook) == [
+        "cell 1: heading level 3 after 1: '### Skipped a level'", "cell 2: an image without alt text",
+        "cell 3: an <img> without alt text", "cell 3: an <img> without alt text",
+        "the lesson needs one `#` title, first; its heading levels are [1, 3, 1]"]
 
 
 def test_student_copies_are_up_to_date():
@@ -133,6 +179,7 @@ def test_the_nbval_run_keeps_each_cells_outputs(tmp_path):
         nbformat.v4.new_code_cell('print("first")'),
         nbformat.v4.new_code_cell("from IPython.display import HTML\nHTML('<b>shown</b>')"),
         nbformat.v4.new_code_cell("6 * 7"),
+        nbformat.v4.new_code_cell("6 * 7;  # a value the ';' keeps quiet"),
     ])
     nbformat.write(notebook, tmp_path / "01_lesson.ipynb")
     driver = ("import sys; from pathlib import Path; import pytest; from scripts import run_chapter; "
@@ -142,10 +189,11 @@ def test_the_nbval_run_keeps_each_cells_outputs(tmp_path):
                              tmp_path / "out"], capture_output=True, text=True, cwd=REPO, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     executed = nbformat.read(tmp_path / "out" / "01_lesson.ipynb", as_version=4)
-    printed, shown, answer = executed.cells[1:]
+    printed, shown, answer, quiet = executed.cells[1:]
     assert printed.outputs[0].text == "first\n" and printed.execution_count == 1
     assert shown.outputs[0].data["text/html"] == "<b>shown</b>"
     assert answer.outputs[0].data["text/plain"] == "42" and answer.outputs[0].execution_count == 3
+    assert quiet.outputs == []  # as in JupyterLab, though nbval's kernel returned it
     assert executed.metadata.course.executed == {"data": "offline stand-in"}
     assert not list((tmp_path / "out").glob("*.part"))
 

@@ -90,3 +90,79 @@ def test_split_bars_count_each_category():
     assert [bar.get_height() for bar in training] == [3, 2, 0]
     assert [bar.get_height() for bar in validation] == [0, 1, 1]
     assert ax.get_title() == "split"
+
+
+# ---- no series told apart by colour alone --------------------------------------------------
+
+def _legend_styles(ax) -> list[tuple]:
+    """(marker, line style, hatch) of each legend entry: what remains when colour is not seen."""
+    from matplotlib.container import BarContainer, ErrorbarContainer
+
+    styles = []
+    for handle in ax.get_legend_handles_labels()[0]:
+        if isinstance(handle, BarContainer):
+            styles.append((None, None, handle.patches[0].get_hatch() or ""))
+        else:
+            line = handle.lines[0] if isinstance(handle, ErrorbarContainer) else handle
+            styles.append((line.get_marker(), line.get_linestyle(), None))
+    return styles
+
+
+def _colour_blind_safe(ax) -> bool:
+    from matplotlib.colors import to_hex
+
+    from course_utils.plots import COLOURS
+
+    allowed = {c.lower() for c in COLOURS} | {"#000000"}
+    colours = {to_hex(line.get_color()) for line in ax.lines}
+    colours |= {to_hex(patch.get_facecolor()) for container in ax.containers if hasattr(container, "patches")
+                for patch in container.patches}
+    return colours <= allowed
+
+
+def _cross_validations():
+    from course_utils.crossval import CrossValidation
+
+    return {"baseline": CrossValidation({1: 0.5, 2: 0.6, 3: 0.55, 4: 0.7, 5: 0.6}),
+            "batch norm": CrossValidation({1: 0.7, 2: 0.75, 3: 0.65, 4: 0.8, 5: 0.7})}
+
+
+def _figures():
+    import pandas as pd
+
+    from course_utils.plots import plot_arms, plot_folds, plot_shots
+
+    history = History([1.0, 0.8], [0.4, 0.6], [1.1, 0.9], [0.3, 0.5])
+    study = pd.DataFrame({"arm": ["scratch", "frozen", "from other sounds"] * 2, "shots": [2, 2, 2, 8, 8, 8],
+                          "fold": [1] * 6, "accuracy": [0.5, 0.7, 0.6, 0.8, 0.9, 0.85]})
+    return {"history": plot_history(history), "shots": plot_shots(study, n_classes=4),
+            "arms": plot_arms({"no shift": history, "random shift": History([1, 1], [0, 0], [2, 1.5], [0.2, 0.4])}),
+            "folds": plot_folds(_cross_validations(), n_classes=4),
+            "split": plot_split(pd.DataFrame({"category": ["dog", "cow"]}), pd.DataFrame({"category": ["cow"]}))}
+
+
+@pytest.mark.parametrize("name", ["history", "shots", "arms", "folds", "split"])
+def test_no_series_is_told_apart_by_colour_alone(name):
+    figure = _figures()[name]
+    legends = [ax for ax in figure.axes if ax.get_legend_handles_labels()[0]]
+    assert legends, "a figure with several series needs a legend"
+    for ax in legends:
+        styles = _legend_styles(ax)
+        assert len(styles) >= 2 and len(set(styles)) == len(styles), styles
+        assert _colour_blind_safe(ax)
+
+
+def test_the_check_would_catch_series_that_differ_in_colour_only():
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], "o-", color="tab:green", label="a")
+    ax.plot([1, 0], "o-", color="tab:red", label="b")
+    styles = _legend_styles(ax)
+    assert len(set(styles)) < len(styles) and not _colour_blind_safe(ax)
+
+
+def test_the_folds_plot_shows_every_fold_and_the_means():
+    figure = _figures()["folds"]
+    ax = figure.axes[0]
+    folds = [line for line in ax.lines if line.get_marker() == "x"]
+    assert [list(line.get_xdata()) for line in folds] == [[0.5, 0.6, 0.55, 0.7, 0.6], [0.7, 0.75, 0.65, 0.8, 0.7]]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["baseline", "batch norm"]

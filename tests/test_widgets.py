@@ -15,6 +15,7 @@ from course_utils.widgets import (  # noqa: E402
     PredictionExplorer,
     augmentation_figure,
     clip_figure,
+    prediction_figure,
     prediction_table,
 )
 
@@ -130,3 +131,13 @@ def test_shown_explorer_carries_a_snapshot_of_its_first_state(chapter, monkeypat
     assert base64.b64decode(snapshot["png"]) == bytes(explorer.image.value)
     assert base64.b64decode(snapshot["wav"]).startswith(b"RIFF")
     assert "category: dog" in snapshot["settings"]
+
+
+def test_the_true_class_is_marked_by_more_than_colour():
+    import pandas as pd
+
+    row = pd.Series({"filename": "1-100-A-0.wav", "true": "cow", "predicted": "dog", "dog": 0.7, "cow": 0.3})
+    ax = prediction_figure(row, ["dog", "cow"]).axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["dog", "cow (true)"]
+    assert [bar.get_hatch() or "" for bar in ax.patches] == ["", "//"]
+    assert [bar.get_width() for bar in ax.patches] == [0.7, 0.3]

@@ -51,12 +51,16 @@ RUN_AUTOGRADER = f"""\
 #!/usr/bin/env bash
 # Gradescope runs this for every submission. The learner's code runs as the user {LEARNER}, who
 # cannot read the autograder's source or results; results.json is written even if all else fails.
-chmod 700 /autograder/source /autograder/results
-{VENV}/bin/python -m course_utils.grading.gradescope run --config /autograder/source/config.json \\
-    --root /autograder --user {LEARNER}
-[ -s /autograder/results/results.json ] || printf '%s\\n' \\
+# (The three variables are for trying it outside Gradescope: tests/test_gradescope.py does.)
+root="${{AUTOGRADER_ROOT:-/autograder}}"
+venv="${{COURSE_VENV:-{VENV}}}"
+learner="${{COURSE_LEARNER:-{LEARNER}}}"
+chmod 700 "$root/source" "$root/results"
+"$venv/bin/python" -m course_utils.grading.gradescope run --config "$root/source/config.json" \\
+    --root "$root" --user "$learner"
+[ -s "$root/results/results.json" ] || printf '%s\\n' \\
     '{{"score": 0, "output": "The autograder could not start; please tell your instructor.", "tests": []}}' \\
-    > /autograder/results/results.json
+    > "$root/results/results.json"
 """
 
 
@@ -114,9 +118,10 @@ def run(root: Path, lesson: Lesson, data: str | None, limits: Limits) -> dict:
 
 
 def suggested(lesson: Lesson) -> dict:
-    """Gradescope's settings for `lesson` as measured (timeout_minutes, memory_mb), else its defaults."""
+    """Gradescope's settings for `lesson` as measured (cpus, timeout_minutes, memory_mb), else its defaults."""
     measured = json.loads(RESOURCES.read_text()) if RESOURCES.exists() else {"lessons": {}}
-    return measured["lessons"].get(lesson.name, {}).get("gradescope", {"timeout_minutes": 10, "memory_mb": 768})
+    defaults = {"cpus": 0.5, "timeout_minutes": 10, "memory_mb": 768}
+    return measured["lessons"].get(lesson.name, {}).get("gradescope", defaults)
 
 
 def limits_within(minutes: float, lesson: Lesson) -> Limits:
@@ -125,7 +130,8 @@ def limits_within(minutes: float, lesson: Lesson) -> Limits:
     if notebook < 60:
         raise ValueError(f"a timeout of {minutes:g} minutes leaves the notebook of lesson {lesson.name} "
                          f"{notebook:g} s; allow at least {math.ceil((60 - notebook) / 60 + minutes)} minutes")
-    return Limits(submission_seconds=notebook, cell_seconds=min(300.0, notebook), check_seconds=CHECK_SECONDS)
+    # No cell limit of its own: on half a vCPU one cell of lesson 8 takes more than the usual 300 s.
+    return Limits(submission_seconds=notebook, cell_seconds=notebook, check_seconds=CHECK_SECONDS)
 
 
 def _executable(name: str) -> zipfile.ZipInfo:
@@ -183,8 +189,9 @@ def main(argv: list[str] | None = None) -> int:
         names = build_zip(lesson, args.out, args.data, limits)
         print(f"{args.out}: Gradescope autograder for lesson {lesson.name} ({len(names)} files); "
               f"COURSE_DATA={args.data} while grading.\nOn Gradescope, set the autograder's timeout to "
-              f"{minutes:g} minutes and its memory to at least {need['memory_mb']} MB (its defaults: 10 minutes, "
-              f"768 MB); the notebook may run {limits.submission_seconds:g} s, then each check {limits.check_seconds:g} s.")
+              f"{minutes:g} minutes, its memory to at least {need['memory_mb']} MB and its CPUs to at least "
+              f"{need['cpus']:g} (its defaults: 10 minutes, 768 MB, 0.5); the notebook may run "
+              f"{limits.submission_seconds:g} s, then each check {limits.check_seconds:g} s.")
         return 0
     config = json.loads(args.config.read_text())
     limits = Limits(config["submission_seconds"], config["cell_seconds"], config["check_seconds"], user=args.user)
