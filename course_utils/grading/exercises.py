@@ -115,8 +115,10 @@ def check_cell(exercise: Exercise) -> nbformat.NotebookNode:
 
 def grading_cell(exercise: Exercise) -> nbformat.NotebookNode:
     """What runs in place of the check cell when grading: the answer handed over to be checked
-    in a process of its own (course_utils.grading.carry and .judge)."""
-    source = f"from course_utils.grading.carry import carry\n\ncarry({exercise.id!r}, {exercise.answer_name})"
+    in a process of its own (course_utils.grading.carry and .judge). It imports the check as the
+    check cell does, for later cells of the learner's that call it."""
+    source = (f"from course_utils.checks import {exercise.check_function}\n"
+              f"from course_utils.grading.carry import carry\n\ncarry({exercise.id!r}, {exercise.answer_name})")
     return nbformat.v4.new_code_cell(source, metadata=fmt.tag(exercise.id, "check"))
 
 
