@@ -11,7 +11,13 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[lab,test,site]"
 	touch $@
 
-test: $(VENV)/.installed  ## every solution under nbval (keeping the executed copies), their web version, then all tests
+# axe-core checks the web version's accessibility in the browser test (from npm; skipped without npm).
+AXE := artifacts/node/node_modules/axe-core/axe.min.js
+$(AXE):
+	@command -v npm > /dev/null && npm install --prefix artifacts/node --no-audit --no-fund --silent axe-core@4.14.1 \
+		|| echo "npm not found: the browser test's accessibility check will be skipped"
+
+test: $(VENV)/.installed $(AXE)  ## every solution under nbval (keeping the executed copies), their web version, then all tests
 	$(PY) -m scripts.run_chapter --nbval
 	$(PY) -m scripts.build_site
 	$(PY) -m pytest

@@ -336,6 +336,12 @@ def home_page(lessons: list[Lesson], readme: Path, url: str, branch: str) -> str
                        body=readme_html(readme.read_text(), lessons, url, branch), data_note=data_note(stamps[0]))
 
 
+def keyboard_scrollable(page: str) -> str:
+    """Give every <pre> a place in the tab order: long lines scroll sideways, and a keyboard user
+    must be able to reach them to scroll (WCAG 2.1.1; axe-core's scrollable-region-focusable)."""
+    return re.sub(r"<pre(?![^>]*\btabindex=)", '<pre tabindex="0"', page)
+
+
 def check_offline(name: str, page: str) -> None:
     """Refuse a page that would load anything (script, style, image, media) from another site."""
     if "<script" in page:
@@ -365,6 +371,7 @@ def build_site(executed_dir: Path, out: Path, solutions_dir: Path = SOLUTIONS, r
         pages = {lesson.page: lesson_page(lessons, i, media, url, branch) for i, lesson in enumerate(lessons)}
         pages["index.html"] = home_page(lessons, readme, url, branch)
         for name, page in pages.items():
+            page = keyboard_scrollable(page)
             check_offline(name, page)
             (staging / name).write_text(page)
         size = sum(path.stat().st_size for path in staging.rglob("*") if path.is_file()) / 1e6

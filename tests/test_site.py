@@ -103,6 +103,12 @@ def test_lesson_pages_show_outputs_fold_solutions_and_link_media(site, chapter, 
     assert 'href="02_lesson.html"' in page and "colab.research.google.com/assets" not in page
     assert "https://mybinder.org/v2/gh/practical-audio-dl/audio-course/main?urlpath=lab/tree/notebooks/01_lesson.ipynb" in page
     assert 'rel="prev"' in (out / "02_lesson.html").read_text() and 'rel="prev"' not in page
+    assert "<pre" in page and page.count("<pre") == page.count('<pre tabindex="0"')  # keyboard users can scroll
+
+
+def test_every_pre_joins_the_tab_order_once(site):
+    assert site.keyboard_scrollable('<pre>a</pre><pre class="x">b</pre><pre tabindex="-1">c</pre><p>pre</p>') == (
+        '<pre tabindex="0">a</pre><pre tabindex="0" class="x">b</pre><pre tabindex="-1">c</pre><p>pre</p>')
 
 
 def test_home_page_is_the_readme_with_links_made_local(site, chapter, tmp_path):

@@ -2,7 +2,9 @@
 
 Every page loads with no console error and no request leaving 127.0.0.1; each lesson page has a
 figure, a five-second clip that plays, a folded solution, both badges, and the stand-in's banner
-exactly when it ran on the stand-in; every link inside the site resolves, anchors included.
+exactly when it ran on the stand-in; every link inside the site resolves, anchors included; and
+axe-core (from npm, injected by the test only: the pages run no script) finds no violation of the
+WCAG 2.1 A and AA rules on any page, while it does find one planted in a page.
 Screenshots go to artifacts/site-screenshots/.
 
 The site is artifacts/site/ (or $COURSE_SITE), as `make site` or `make test` builds it. Without a
@@ -28,6 +30,11 @@ SITE = Path(os.environ.get("COURSE_SITE", REPO / "artifacts" / "site"))
 LESSONS = [path.stem for path in lesson_files()]
 SCREENSHOTS = REPO / "artifacts" / "site-screenshots"
 CLIP_SECONDS = 5.0
+AXE = Path(os.environ.get("COURSE_AXE", REPO / "artifacts" / "node" / "node_modules" / "axe-core" / "axe.min.js"))
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# axe-core's violations of the rules tagged `tags`, one line each.
+AXE_RUN = """async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations.map(
+    v => `${v.id} (${v.impact}): ${v.nodes.length} element(s), e.g. ${v.nodes[0].html.slice(0, 120)}`)"""
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -146,3 +153,27 @@ def test_every_internal_link_resolves(visit, site_url):
                 "f => document.getElementById(decodeURIComponent(f)) !== null", f)]
             broken += [f"{address}#{fragment}" for fragment in missing]
     assert broken == []
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE.exists():
+        require_or_skip(f"no axe-core at {AXE} (make test installs it with npm)")
+    return str(AXE)
+
+
+@pytest.mark.parametrize("name", ["index", *LESSONS])
+def test_axe_finds_no_wcag_a_or_aa_violation(visit, axe_source, name):
+    page, problems = visit(f"{name}.html")
+    page.add_script_tag(path=axe_source)
+    assert page.evaluate(AXE_RUN, WCAG) == [], name
+    assert problems == [], f"{name}: {problems}"
+
+
+def test_axe_finds_a_planted_violation(visit, axe_source):
+    page, _ = visit("index.html")
+    page.set_content('<!doctype html><html lang="en"><head><title>planted</title></head>'
+                     '<body><main><h1>Planted</h1><img src="assets/colab-badge.svg"></main></body></html>')
+    page.add_script_tag(path=axe_source)
+    found = page.evaluate(AXE_RUN, WCAG)
+    assert [line.split(" ")[0] for line in found] == ["image-alt"], found
