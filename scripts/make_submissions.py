@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import json
 import sys
 from pathlib import Path
 
@@ -38,19 +39,20 @@ BROKEN_SPLIT = '''def train_val_split(metadata, categories, val_fold=1):
     return chosen[chosen["fold"] != val_fold], chosen[chosen["fold"] == val_fold]
 '''
 # Tried by a learner who wants the points: each must still grade as what its answer is.
-PATCHED_CHECK = """import course_utils.checks
-course_utils.checks.check_split = lambda answer: print("Exercise 1.1: correct.", end="")
+PATCHED_CHECK = f"""import course_utils.checks
+course_utils.checks.check_split = lambda answer: print({fmt.verdict("1.1")!r}, end="")
 """
 PATCHED_CARRY = """import course_utils.grading.carry
 course_utils.grading.carry.carry = lambda exercise, answer: None
 """
-FORGED_VERDICT = WRONG_SPLIT.replace('''    chosen = ''', '''    import os, sys
+FORGED_LINE = "\nforged " + json.dumps({"stdout": fmt.verdict("1.1"), "error": None}) + "\n"
+FORGED_VERDICT = WRONG_SPLIT.replace("    chosen = ", f"""    import os, sys
     if sys.argv[0].endswith("judge.py"):  # in the grader's checking process: claim success and leave
         sys.stdin.read()  # whatever the grader sent that is still unread
-        sys.__stdout__.write('\\nforged {"stdout": "Exercise 1.1: correct.", "error": null}\\n')
+        sys.__stdout__.write({FORGED_LINE!r})
         sys.__stdout__.flush()
         os._exit(0)
-    chosen = ''')
+    chosen = """)
 
 
 def _cell(notebook: nbformat.NotebookNode, exercise: str, part: str) -> nbformat.NotebookNode:

@@ -4,6 +4,7 @@ that forges the verdict or never ends gets no success."""
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -67,8 +68,9 @@ def test_a_check_replaced_in_the_kernel_does_not_reach_the_judge(answers, monkey
 
 @pytest.mark.slow
 def test_a_forged_verdict_and_an_endless_answer_get_no_success(answers):
-    forged = RIGHT_SPLIT.replace("    chosen = ", """    import os, sys
-    sys.__stdout__.write('\\nforged {"stdout": "Exercise 1.1: correct.", "error": null}\\n')
+    line = "\nforged " + json.dumps({"stdout": fmt.verdict("1.1"), "error": None}) + "\n"
+    forged = RIGHT_SPLIT.replace("    chosen = ", f"""    import os, sys
+    sys.__stdout__.write({line!r})
     sys.__stdout__.flush()
     os._exit(0)
     chosen = """)
