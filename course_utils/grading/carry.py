@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..files import atomic_path
+
 ANSWERS = "COURSE_GRADE_ANSWERS"
 
 
@@ -33,7 +35,5 @@ def carry(exercise: str, answer: object) -> None:
         raise CannotCarry(f"the answer to exercise {exercise} could not be copied out of the notebook to be "
                           f"checked on its own ({type(error).__name__}: {error}). An answer should not rely on "
                           "open files, locks or running loaders kept in global variables.") from None
-    path = answer_file(Path(os.environ[ANSWERS]), exercise)
-    partial = path.with_suffix(".partial")
-    partial.write_bytes(data)
-    os.replace(partial, path)
+    with atomic_path(answer_file(Path(os.environ[ANSWERS]), exercise)) as temporary:
+        temporary.write_bytes(data)
