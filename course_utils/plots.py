@@ -1,4 +1,5 @@
-"""Figures for the lessons. Each function draws on `ax` (or a new figure) and returns the figure."""
+"""Figures for the lessons. Each function draws on `ax` (or a new figure) and returns the figure,
+with a text description of what it shows attached (see `course_utils.alt_text`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from . import describe
+from .alt_text import attach
 from .constants import FMAX, HOP_LENGTH, SAMPLE_RATE
 from .training import History
 
@@ -42,6 +45,7 @@ def plot_waveform(waveform, sr: int = SAMPLE_RATE, title: str = "Waveform", ax: 
     samples = np.asarray(waveform)
     ax.plot(np.arange(len(samples)) / sr, samples, color="black", linewidth=0.3)
     ax.set(title=title, xlabel="Time (s)", ylabel="Amplitude", xlim=(0, len(samples) / sr))
+    attach(fig, describe.waveform(samples, title, sr))
     return fig
 
 
@@ -59,6 +63,7 @@ def plot_split(train, val, title: str = "Clips per category") -> Figure:
     ax.set_xticks(positions, categories)
     ax.set(ylabel="Clips", title=title)
     ax.legend()
+    attach(fig, describe.split({c: (int(t), int(v)) for c, t, v in zip(categories, *counts)}, title))
     return fig
 
 
@@ -70,16 +75,18 @@ def plot_spectrogram(
     title: str = "Mel spectrogram",
     ax: Axes | None = None,
     colorbar: bool = True,
+    y_axis: str = "mel",
 ) -> Figure:
-    """A dB mel spectrogram with time and mel-frequency axes and a dB colour bar."""
+    """A dB spectrogram with time and frequency axes ("mel" or "linear") and a dB colour bar."""
     fig, ax = _axes(ax, (8, 3))
     image = librosa.display.specshow(
-        np.asarray(spec_db), sr=sr, hop_length=hop_length, fmax=fmax,
-        x_axis="time", y_axis="mel", cmap=CMAP, ax=ax,
+        np.asarray(spec_db), sr=sr, hop_length=hop_length, fmax=fmax if y_axis == "mel" else None,
+        x_axis="time", y_axis=y_axis, cmap=CMAP, ax=ax,
     )
-    ax.set(title=title, xlabel="Time (s)", ylabel="Frequency (Hz, mel scale)")
+    ax.set(title=title, xlabel="Time (s)", ylabel="Frequency (Hz, mel scale)" if y_axis == "mel" else "Frequency (Hz)")
     if colorbar:
         fig.colorbar(image, ax=ax, format="%+2.0f dB", label="Level (dB)")
+    attach(fig, describe.spectrogram(spec_db, title, sr, hop_length, fmax, y_axis))
     return fig
 
 
@@ -97,6 +104,7 @@ def plot_batch(features, labels: Sequence[str], ncols: int = 4, title: str = "A 
     axes[0, 0].set(xlabel="time", ylabel="mel band")
     fig.colorbar(image, ax=axes, format="%+2.0f dB", label="Level (dB)")
     fig.suptitle(title)
+    attach(fig, describe.batch(list(labels), features.shape[1:], title))
     return fig
 
 
@@ -115,6 +123,7 @@ def plot_confusion(confusion: np.ndarray, categories: Sequence[str], title: str 
         ax.text(col, row, str(count), ha="center", va="center",
                 color="white" if count > threshold else "black")
     fig.colorbar(image, ax=ax, label="Clips")
+    attach(fig, describe.confusion(confusion, list(categories), title))
     return fig
 
 
@@ -133,6 +142,7 @@ def plot_history(history: History, title: str = "Training curves") -> Figure:
     for ax in (loss_ax, acc_ax):
         ax.legend()
     fig.suptitle(title)
+    attach(fig, describe.history(history, title))
     return fig
 
 
@@ -148,6 +158,7 @@ def plot_shots(study, n_classes: int, title: str = "Accuracy against training cl
     ax.set_xticks(shots, [str(s) for s in shots])
     ax.axhline(1 / n_classes, color="black", linestyle=(0, (1, 3)), linewidth=1, label=f"chance ({n_classes} classes)")
     ax.legend()
+    attach(fig, describe.shots(study, n_classes, title))
     return fig
 
 
@@ -162,6 +173,7 @@ def plot_arms(histories: dict[str, History], title: str = "Validation curves") -
     acc_ax.set(xlabel="Epoch", ylabel="Validation accuracy", title="Validation accuracy", ylim=(0, 1.02))
     acc_ax.legend()
     fig.suptitle(title)
+    attach(fig, describe.arms(histories, title))
     return fig
 
 
@@ -179,4 +191,5 @@ def plot_folds(results: dict, n_classes: int, title: str = "Five-fold cross-vali
     ax.set(xlim=(0, 1.02), xlabel="Validation accuracy on the held-out fold", title=title)
     ax.axvline(1 / n_classes, color="black", linestyle=(0, (1, 3)), linewidth=1, label="chance")
     ax.legend(loc="lower left")
+    attach(fig, describe.folds(results, n_classes, title))
     return fig

@@ -8,6 +8,7 @@ wire ipywidgets controls to them and keep the last figure in `.figure`.
 from __future__ import annotations
 
 import base64
+import html
 import io
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,9 +21,12 @@ import torch
 from IPython.display import Audio, display
 from matplotlib.figure import Figure
 
+from . import describe
+from .alt_text import attach, description, quietly
 from .audio import load_audio, mel_spectrogram_db
 from .augment import frequency_mask, time_mask, time_shift
 from .constants import FMAX, HOP_LENGTH, N_MELS, SAMPLE_RATE
+from .listen import describe_sound
 from .notebook_format import SNAPSHOT_KEY
 from .plots import COLOURS, plot_spectrogram, plot_waveform
 from .training import model_device
@@ -89,11 +93,14 @@ def prediction_figure(row: pd.Series, categories: Sequence[str]) -> Figure:
     verdict = "correct" if row["true"] == row["predicted"] else "wrong"
     ax.set(xlim=(0, 1), xlabel="Predicted probability",
            title=f"{row['filename']}: true {row['true']}, predicted {row['predicted']} ({verdict})")
+    attach(fig, describe.prediction({c: row[c] for c in categories}, row["true"], row["predicted"], row["filename"]))
     return fig
 
 
 class _Explorer:
     """Controls above a picture of the figure (and a player) that are redrawn when a control changes.
+
+    Below them, a caption says in words what the figure shows and what the clip sounds like.
 
     The figure is sent as a PNG to an `Image` widget rather than through an `Output` widget:
     that works the same in JupyterLab, Colab and headless runs, where captured output can stall.
@@ -103,11 +110,12 @@ class _Explorer:
         self.controls = controls
         self.image = widgets.Image(format="png", layout={"max_width": "100%"})
         self.player = widgets.Audio(format="wav", autoplay=False, controls=True)
+        self.caption = widgets.HTML()
         self.figure: Figure | None = None
         for control in controls:
             control.observe(lambda change: self.redraw(), names="value")
         self.widget = widgets.VBox([widgets.HBox(controls, layout={"flex_flow": "row wrap"}),
-                                    self.image, self.player])
+                                    self.image, self.player, self.caption])
 
     def draw(self) -> Figure:
         raise NotImplementedError
@@ -116,13 +124,21 @@ class _Explorer:
         """WAV bytes for the player; empty when there is nothing to hear."""
         return b""
 
+    def sound_description(self) -> str:
+        """What the clip in the player is and what to listen for; empty when there is none."""
+        return ""
+
+
     def redraw(self) -> None:
-        self.figure = self.draw()
+        with quietly():  # shown in the caption, not printed below the cell
+            self.figure = self.draw()
         self.image.value = figure_png(self.figure)
         plt.close(self.figure)  # kept in .figure for inspection, not shown again below the cell
         wav = self.sound()
         self.player.value = wav
         self.player.layout.display = None if wav else "none"
+        self.caption.value = "".join(f"<p>{html.escape(text)}</p>" for text in
+                                     (description(self.figure), self.sound_description()) if text)
 
     def show(self) -> None:
         """Draw for the current settings and display the controls with the figure.
@@ -139,6 +155,7 @@ class _Explorer:
     def snapshot(self) -> dict[str, str]:
         """The current settings as text, the picture as base64 PNG and the sound as base64 WAV."""
         return {"settings": "; ".join(f"{c.description or type(c).__name__}: {c.value}" for c in self.controls),
+                "description": description(self.figure), "sound_description": self.sound_description(),
                 "png": base64.b64encode(bytes(self.image.value)).decode(),
                 "wav": base64.b64encode(bytes(self.player.value)).decode()}
 
@@ -180,6 +197,9 @@ class ClipExplorer(_Explorer):
     def sound(self) -> bytes:
         return Audio(self.waveform(), rate=SAMPLE_RATE).data
 
+    def sound_description(self) -> str:
+        return "Sound: " + describe_sound(self.waveform(), SAMPLE_RATE, self.category.value, self.selected())
+
 
 class AugmentationExplorer(_Explorer):
     """One spectrogram under a time shift and frequency and time masks of chosen strength."""
@@ -219,6 +239,7 @@ class PredictionExplorer(_Explorer):
             fig, ax = plt.subplots(figsize=(6, 1))
             ax.set_axis_off()
             ax.set_title("no mistakes to show")
+            attach(fig, "No mistakes to show: the model got every validation clip right.")
             return fig
         row = self.table[self.table["filename"] == self.clip.value].iloc[0]
         return prediction_figure(row, self.categories)
@@ -227,3 +248,10 @@ class PredictionExplorer(_Explorer):
         if self.clip.value not in set(self.table["filename"]):
             return b""
         return (Path(self.audio_dir) / self.clip.value).read_bytes()
+
+    def sound_description(self) -> str:
+        if self.clip.value not in set(self.table["filename"]):
+            return ""
+        true = self.table.loc[self.table["filename"] == self.clip.value, "true"].iloc[0]
+        samples = load_audio(Path(self.audio_dir) / self.clip.value)
+        return "Sound: " + describe_sound(samples, SAMPLE_RATE, true, self.clip.value)

@@ -36,6 +36,7 @@ COLAB_BADGE = re.compile(r"\[!\[Open in Colab\]\([^)]*\)\]\([^)]*\)\s*")
 DATA_URI = re.compile(r"data:(audio/[\w.+-]+|image/png);base64,([A-Za-z0-9+/=\s]+)")
 EXTENSIONS = {"image/png": ".png", "audio/wav": ".wav", "audio/x-wav": ".wav", "audio/mpeg": ".mp3"}
 MAX_SITE_MB = 50
+NO_DESCRIPTION = "No description has been provided for this image"  # what nbconvert writes when alt is missing
 
 TEMPLATE = r"""{%- extends 'basic/index.html.j2' -%}
 {% block input_group -%}
@@ -203,8 +204,10 @@ def snapshot_html(snapshot: dict, media: Media) -> str:
              f"<figcaption>Interactive explorer, shown at its first setting ({html.escape(snapshot['settings'])}). "
              "Open the notebook in Colab or Binder to move its controls.</figcaption>"]
     if snapshot.get("png"):
-        parts.append(f'<img src="{media.save("image/png", snapshot["png"])}" alt="explorer: {html.escape(snapshot["settings"])}">')
+        alt = snapshot.get("description") or ""
+        parts.append(f'<img src="{media.save("image/png", snapshot["png"])}" alt="{html.escape(alt)}">')
     if snapshot.get("wav"):
+        parts.append(f'<p>{html.escape(snapshot.get("sound_description") or "")}</p>')
         parts.append(f'<audio controls preload="metadata" src="{media.save("audio/wav", snapshot["wav"])}"></audio>')
     return "\n".join(parts + ["</figure>"])
 
@@ -352,6 +355,19 @@ def check_offline(name: str, page: str) -> None:
             raise SiteError(f"{name}: would load {attribute!r} from outside the site")
 
 
+def check_described(name: str, page: str) -> None:
+    """Refuse a page with a picture that has no description, or a player with no "Sound:" text
+    since the one before it (the lessons' `play` prints it just above the player)."""
+    for tag in re.findall(r"<img\b[^>]*>", page):
+        alt = re.search(r'\salt="([^"]*)"', tag)
+        if not alt or not alt.group(1).strip() or alt.group(1) == NO_DESCRIPTION:
+            raise SiteError(f"{name}: a figure has no description: {tag[:120]}")
+    before = re.split(r"<audio\b", page)
+    for index in range(1, len(before)):
+        if "Sound:" not in before[index - 1].rsplit("</audio>", 1)[-1]:
+            raise SiteError(f"{name}: player {index} has no description of its sound above it")
+
+
 def build_site(executed_dir: Path, out: Path, solutions_dir: Path = SOLUTIONS, readme: Path = README) -> dict:
     """Build the site into `out` (replaced whole at the end); return counts and the size in MB."""
     from pygments.formatters import HtmlFormatter
@@ -373,6 +389,7 @@ def build_site(executed_dir: Path, out: Path, solutions_dir: Path = SOLUTIONS, r
         for name, page in pages.items():
             page = keyboard_scrollable(page)
             check_offline(name, page)
+            check_described(name, page)
             (staging / name).write_text(page)
         size = sum(path.stat().st_size for path in staging.rglob("*") if path.is_file()) / 1e6
         if size > MAX_SITE_MB:

@@ -166,3 +166,41 @@ def test_the_folds_plot_shows_every_fold_and_the_means():
     folds = [line for line in ax.lines if line.get_marker() == "x"]
     assert [list(line.get_xdata()) for line in folds] == [[0.5, 0.6, 0.55, 0.7, 0.6], [0.7, 0.75, 0.65, 0.8, 0.7]]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["baseline", "batch norm"]
+
+
+# ---- every figure described in words -----------------------------------------------------------
+
+def _described_figures():
+    from course_utils.widgets import prediction_figure
+
+    row = {"filename": "1-1-A-0.wav", "true": "dog", "predicted": "cow", "dog": 0.3, "cow": 0.7}
+    return {**_figures(),
+            "waveform": plot_waveform(np.r_[np.zeros(8000), 0.5 * np.ones(800), np.zeros(23200)], title="dog"),
+            "spectrogram": plot_spectrogram(np.linspace(-80, 0, 128 * 157).reshape(128, 157), title="cow"),
+            "batch": plot_batch(np.full((2, 128, 157), -40.0), ["dog", "cow"]),
+            "confusion": plot_confusion(np.array([[3, 1], [0, 4]]), ["dog", "cow"]),
+            "prediction": prediction_figure(row, ["dog", "cow"])}
+
+
+# A number each description must contain, read from the data the test drew (not from the picture).
+FROM_THE_DATA = {"history": "0.40 to 0.60", "shots": "0.70 ± 0.00 at 2", "arms": "random shift: accuracy 0.20 to 0.40",
+                 "folds": "baseline: mean 0.59", "split": "dog 1 and 0; cow 1 and 1", "waveform": "peak amplitude 0.50 at 0.5 s",
+                 "spectrogram": "128 mel bands up to 8 kHz, 5.0 s", "batch": "1 dog, 1 cow",
+                 "confusion": "7 right (88%)", "prediction": "cow 0.70, dog 0.30; the model predicts cow (wrong)"}
+
+
+@pytest.mark.parametrize("name", sorted(FROM_THE_DATA))
+def test_every_plotting_helper_describes_what_it_drew(name):
+    from course_utils.alt_text import description
+
+    text = description(_described_figures()[name])
+    assert FROM_THE_DATA[name] in text, text
+
+
+def test_a_spectrogram_drawn_into_a_grid_adds_to_the_grid_figures_description():
+    from course_utils.alt_text import description
+
+    fig, axes = plt.subplots(1, 2)
+    for ax, title in zip(axes, ["Clip A", "Clip B"]):
+        plot_spectrogram(np.full((128, 157), -50.0), title=title, ax=ax)
+    assert [part.split(":")[0] for part in description(fig).split(". ")] == ["Clip A", "Clip B"]

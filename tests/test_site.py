@@ -25,6 +25,8 @@ def _wav_base64(seconds: float = 0.1) -> str:
 
 
 WAV = _wav_base64()
+FIGURE_ALT = "Mel spectrogram: dog; energy in short bursts at 0.4 s and 2.1 s"
+SOUND_TEXT = "a dog barking: short, sharp barks"
 
 
 def _lesson(number: int, title: str) -> nbformat.NotebookNode:
@@ -43,14 +45,17 @@ def _executed(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     run = nbformat.from_dict(notebook)
     plot, listen, explore, _, check = run.cells[1:]
     plot.outputs = [new_output("stream", name="stdout", text=f"{fmt.STANDIN_MARK} (no network)\n"),
-                    new_output("display_data", data={"image/png": PNG, "text/plain": "<Figure>"})]
-    listen.outputs = [new_output("display_data", data={
+                    new_output("display_data", data={"image/png": PNG, "text/plain": "<Figure>"},
+                               metadata={"image/png": {"alt": FIGURE_ALT}})]
+    listen.outputs = [new_output("stream", name="stdout", text=f"Sound: {SOUND_TEXT}\n"), new_output("display_data", data={
         "text/html": f'<audio controls="controls"><source src="data:audio/wav;base64,{WAV}" type="audio/wav" /></audio>',
         "text/plain": "<Audio>"})]
     explore.outputs = [
         new_output("display_data", data={"application/vnd.jupyter.widget-view+json": {"model_id": "a"},
                                          "text/plain": "ClipExplorer"},
-                   metadata={fmt.SNAPSHOT_KEY: {"settings": "category: dog", "png": PNG, "wav": WAV}}),
+                   metadata={fmt.SNAPSHOT_KEY: {"settings": "category: dog", "png": PNG, "wav": WAV,
+                                                "description": "Waveform of dog clip 1",
+                                                "sound_description": "Sound: a dog barking"}}),
         new_output("display_data", data={"application/vnd.jupyter.widget-view+json": {"model_id": "b"},
                                          "text/plain": "progress"}),
     ]
@@ -104,6 +109,8 @@ def test_lesson_pages_show_outputs_fold_solutions_and_link_media(site, chapter, 
     assert "https://mybinder.org/v2/gh/practical-audio-dl/audio-course/main?urlpath=lab/tree/notebooks/01_lesson.ipynb" in page
     assert 'rel="prev"' in (out / "02_lesson.html").read_text() and 'rel="prev"' not in page
     assert "<pre" in page and page.count("<pre") == page.count('<pre tabindex="0"')  # keyboard users can scroll
+    assert f'alt="{FIGURE_ALT}"' in page and 'alt="Waveform of dog clip 1"' in page  # figures described
+    assert f"Sound: {SOUND_TEXT}" in page and "<p>Sound: a dog barking</p>" in page  # so are the clips
 
 
 def test_every_pre_joins_the_tab_order_once(site):
@@ -178,3 +185,35 @@ def test_an_output_the_site_cannot_show_is_refused_with_its_lesson_named(site, c
     nbformat.write(notebook, executed / "01_lesson.ipynb")
     with pytest.raises(site.SiteError, match=r"^01_lesson.ipynb: a cell outputs JavaScript"):
         _build(site, chapter, tmp_path / "site")
+
+
+def test_a_figure_without_a_description_is_refused(site, chapter, tmp_path):
+    _, executed, _ = chapter
+    notebook = nbformat.read(executed / "02_lesson.ipynb", as_version=4)
+    notebook.cells[1].outputs[1].metadata = {}  # as a figure drawn without the course's helpers
+    nbformat.write(notebook, executed / "02_lesson.ipynb")
+    with pytest.raises(site.SiteError, match="02_lesson.html: a figure has no description"):
+        _build(site, chapter, tmp_path / "site")
+
+
+def test_a_player_without_a_description_is_refused(site, chapter, tmp_path):
+    _, executed, _ = chapter
+    notebook = nbformat.read(executed / "01_lesson.ipynb", as_version=4)
+    del notebook.cells[2].outputs[0]  # the "Sound: ..." line that play() prints
+    nbformat.write(notebook, executed / "01_lesson.ipynb")
+    with pytest.raises(site.SiteError, match="01_lesson.html: player 1 has no description"):
+        _build(site, chapter, tmp_path / "site")
+
+
+@pytest.mark.parametrize("page", [
+    '<img src="a.png">', '<img src="a.png" alt="">', '<img src="a.png" alt="No description has been provided for this image">',
+    '<p>Sound: a dog</p><audio src="a.wav"></audio><audio src="b.wav"></audio>',
+])
+def test_check_described_refuses_each_missing_description(site, page):
+    with pytest.raises(site.SiteError, match="no description"):
+        site.check_described("a.html", page)
+
+
+def test_check_described_accepts_described_figures_and_clips(site):
+    site.check_described("a.html", '<img src="a.png" alt="Bars: dog 32 and 8"><pre>Sound: a dog</pre>'
+                                   '<audio src="a.wav"></audio><p>Sound: a cow</p><audio src="b.wav"></audio>')

@@ -141,3 +141,29 @@ def test_the_true_class_is_marked_by_more_than_colour():
     assert [t.get_text() for t in ax.get_yticklabels()] == ["dog", "cow (true)"]
     assert [bar.get_hatch() or "" for bar in ax.patches] == ["", "//"]
     assert [bar.get_width() for bar in ax.patches] == [0.7, 0.3]
+
+
+def test_explorers_say_in_words_what_they_show_and_play(chapter, capsys):
+    explorer = ClipExplorer(chapter.val, chapter.audio_dir, chapter.categories)
+    explorer.redraw()
+    caption = explorer.caption.value
+    assert f"{explorer.selected()}: waveform, 5.0 s" in caption and "mel spectrogram, 128 mel bands" in caption
+    assert "Sound: " in caption and "a dog barking" in caption
+    explorer.category.value = "cow"
+    assert "a cow mooing" in explorer.caption.value and "a dog barking" not in explorer.caption.value
+    snapshot = explorer.snapshot()
+    assert snapshot["description"].startswith("cow: ") and snapshot["sound_description"].startswith("Sound: ")
+    assert capsys.readouterr().out == ""  # nothing printed below the cell by a redraw
+
+
+def test_prediction_explorer_describes_the_clip_by_its_true_category(chapter):
+    dataset = WavDataset(chapter.val, chapter.audio_dir, chapter.categories, mel_spectrogram_db)
+    explorer = PredictionExplorer(_Fixed(), dataset, chapter.categories)
+    explorer.mistakes_only.value = True
+    explorer.redraw()
+    assert "true class cow" in explorer.caption.value and "a cow mooing" in explorer.caption.value
+    explorer.table["predicted"] = explorer.table["true"]
+    explorer.mistakes_only.value = False
+    explorer.mistakes_only.value = True
+    explorer.redraw()
+    assert explorer.caption.value == "<p>No mistakes to show: the model got every validation clip right.</p>"

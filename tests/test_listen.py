@@ -1,0 +1,44 @@
+"""course_utils.listen: every category has words, and play() prints them above the player."""
+
+import numpy as np
+import soundfile as sf
+
+from course_utils import listen
+from course_utils.constants import ESC50_CATEGORIES
+
+
+def test_every_esc50_category_says_what_to_listen_for():
+    assert set(listen.LISTEN_FOR) == set(ESC50_CATEGORIES)
+    assert all(text[0].islower() and ":" in text
+               for text in listen.LISTEN_FOR.values())
+
+
+def _bark(sr: int = 16000) -> np.ndarray:
+    samples = np.zeros(5 * sr, dtype=np.float32)
+    samples[int(1.2 * sr):int(1.4 * sr)] = 0.4
+    return samples
+
+
+def test_a_described_sound_names_the_category_and_when_it_is_loud():
+    assert listen.describe_sound(_bark(), 16000, "dog", "1-1-A-0.wav") == (
+        "1-1-A-0.wav: a dog barking: short, sharp barks, often several in a row with quiet between them. "
+        "This clip, 5.0 s: energy in a short burst at 1.2 s.")
+
+
+def test_a_mystery_clip_keeps_its_category_hidden():
+    text = listen.describe_sound(_bark(), 16000, label="Clip A")
+    assert text.startswith("Clip A: a clip whose category is not shown.") and "dog" not in text
+
+
+def test_play_prints_the_description_then_shows_the_player(monkeypatch, capsys, tmp_path):
+    shown = []
+    monkeypatch.setattr(listen, "display", shown.append)
+    listen.play(_bark(), "dog", label="array")
+    path = tmp_path / "1-1-A-0.wav"
+    sf.write(path, _bark(44100), 44100)
+    listen.play(path, "cow")
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0].startswith("Sound: array: a dog barking") and printed[1].startswith("Sound: a cow mooing")
+    assert "energy in a short burst at 1.2 s" in printed[1]  # described from the file's own samples
+    assert [type(p).__name__ for p in shown] == ["Audio", "Audio"]
+    assert shown[1].data == path.read_bytes()  # the file as it is, not a resampled copy
