@@ -6,7 +6,8 @@ What the lessons import, in the order the chapter meets it:
 - audio, datasets, cache: waveforms and mel spectrograms, the lazy Dataset, its feature cache;
 - augment: time shifts and masks; models: the chapter's models;
 - training, crossval, transfer: training and evaluation loops, five folds, transfer from other sounds;
-- plots, widgets: figures and explorers;
+- plots, widgets, listen: figures, explorers and captioned players; describe and alt_text: each
+  figure and clip in words, for readers who cannot see or hear it;
 - checks: the exercises' checks (the learners' check cells import them by this path);
 - doctor: `python -m course_utils doctor`, the set-up check.
 

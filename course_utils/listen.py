@@ -1,11 +1,13 @@
 """Clips played with a sentence on what they are and what to listen for.
 
-`play` prints the description, then shows the player: a learner who cannot hear the clip reads
-what is in it (the category's typical sound, and when this clip is loud, measured from its samples).
+`play` shows the player with that sentence as its caption: a learner who cannot hear the clip
+reads what is in it (the category's typical sound, and when this clip is loud, measured from its
+samples).
 """
 
 from __future__ import annotations
 
+import html
 import os
 from pathlib import Path
 
@@ -83,11 +85,17 @@ def describe_sound(samples: np.ndarray, sr: int = SAMPLE_RATE, category: str | N
 
 def play(sound: np.ndarray | str | os.PathLike, category: str | None = None, label: str | None = None,
          sr: int = SAMPLE_RATE) -> None:
-    """Print what the clip is and what to listen for, then show a player for it."""
+    """Show a player for the clip, captioned with what it is and what to listen for.
+
+    Caption and player are one output (an HTML <figure>), so they stay together wherever the
+    notebook is shown; a frontend without HTML shows the caption as plain text.
+    """
     if isinstance(sound, (str, os.PathLike)):  # the file as it is, described from its samples at `sr`
         samples, player = load_audio(sound, sr), Audio(filename=str(Path(sound)))
     else:
         samples = np.asarray(sound)
-        player = Audio(samples, rate=sr)
-    print(f"Sound: {describe_sound(samples, sr, category, label)}")
-    display(player)
+        player = Audio(samples, rate=sr, normalize=bool(np.any(samples)))  # a silent clip cannot be scaled up
+    caption = f"Sound: {describe_sound(samples, sr, category, label)}"
+    display({"text/plain": caption,
+             "text/html": f"<figure><figcaption>{html.escape(caption)}</figcaption>{player._repr_html_().strip()}</figure>"},
+            raw=True)

@@ -357,7 +357,7 @@ def check_offline(name: str, page: str) -> None:
 
 def check_described(name: str, page: str) -> None:
     """Refuse a page with a picture that has no description, or a player with no "Sound:" text
-    since the one before it (the lessons' `play` prints it just above the player)."""
+    since the one before it (the lessons' `play` captions each player with it)."""
     for tag in re.findall(r"<img\b[^>]*>", page):
         alt = re.search(r'\salt="([^"]*)"', tag)
         if not alt or not alt.group(1).strip() or alt.group(1) == NO_DESCRIPTION:

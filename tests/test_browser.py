@@ -201,8 +201,15 @@ def test_lesson_2_runs_in_jupyterlab_and_its_explorer_redraws(browser, jupyterla
     assert errors.count() == 0, "cells with errors or stderr:\n" + "\n---\n".join(errors.all_inner_texts())
     assert all(re.fullmatch(r"\[\d+\]:", text.strip()) for text in prompts.all_inner_texts())
 
+    # What a screen reader finds: each figure's description as text, each player captioned.
+    described = page.locator(".jp-OutputArea-output").filter(has_text="Figure: ")
+    assert described.count() >= 4, "figure descriptions missing"
+    captions = page.locator(".jp-OutputArea-output figure figcaption").filter(has_text="Sound: ")
+    assert captions.count() == page.locator(".jp-OutputArea-output figure audio").count() >= 5
+
     explorer = page.locator(".widget-vbox").filter(has=page.locator(".widget-image")).first
     explorer.scroll_into_view_if_needed()
+    assert "Sound: " in explorer.locator(".widget-html").inner_text()
     sliders = explorer.locator(".widget-slider")
     labels = explorer.locator(".widget-label").all_inner_texts()
     assert sliders.count() == 3 and {"category", "mel bands", "fmax (Hz)", "hop"} <= set(labels), labels
@@ -216,5 +223,8 @@ def test_lesson_2_runs_in_jupyterlab_and_its_explorer_redraws(browser, jupyterla
     page.wait_for_function("([img, old]) => img.getAttribute('src') !== old",
                            arg=[picture.element_handle(), before], timeout=30_000)
     assert "112" in explorer.locator(".widget-hslider").filter(has_text="mel bands").inner_text()
+    from playwright.sync_api import expect
+
+    expect(explorer.locator(".widget-html")).to_contain_text("112 mel bands")  # the caption follows
     explorer.screenshot(path=SCREENSHOTS / "02_explorer_after_slider.png")
     page.close()

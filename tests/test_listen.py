@@ -1,5 +1,7 @@
 """course_utils.listen: every category has words, and play() prints them above the player."""
 
+import base64
+
 import numpy as np
 import soundfile as sf
 
@@ -30,15 +32,32 @@ def test_a_mystery_clip_keeps_its_category_hidden():
     assert text.startswith("Clip A: a clip whose category is not shown.") and "dog" not in text
 
 
-def test_play_prints_the_description_then_shows_the_player(monkeypatch, capsys, tmp_path):
+def test_play_shows_the_player_captioned_with_the_description(monkeypatch, tmp_path):
     shown = []
-    monkeypatch.setattr(listen, "display", shown.append)
+    monkeypatch.setattr(listen, "display", lambda bundle, raw: shown.append(bundle))
     listen.play(_bark(), "dog", label="array")
     path = tmp_path / "1-1-A-0.wav"
     sf.write(path, _bark(44100), 44100)
     listen.play(path, "cow")
-    printed = capsys.readouterr().out.splitlines()
-    assert printed[0].startswith("Sound: array: a dog barking") and printed[1].startswith("Sound: a cow mooing")
-    assert "energy in a short burst at 1.2 s" in printed[1]  # described from the file's own samples
-    assert [type(p).__name__ for p in shown] == ["Audio", "Audio"]
-    assert shown[1].data == path.read_bytes()  # the file as it is, not a resampled copy
+    assert shown[0]["text/plain"].startswith("Sound: array: a dog barking")
+    assert shown[1]["text/plain"].startswith("Sound: a cow mooing")
+    assert "energy in a short burst at 1.2 s" in shown[1]["text/plain"]  # described from the file's own samples
+    for bundle in shown:
+        page = bundle["text/html"]
+        assert page.startswith(f"<figure><figcaption>{bundle['text/plain']}</figcaption><audio")
+        assert page.endswith("</audio></figure>")
+    assert base64.b64encode(path.read_bytes()).decode() in shown[1]["text/html"]  # the file as it is
+
+
+def test_a_silent_clip_plays_without_a_warning(monkeypatch, recwarn):
+    shown = []
+    monkeypatch.setattr(listen, "display", lambda bundle, raw: shown.append(bundle))
+    listen.play(np.zeros(16000, dtype=np.float32), label="silence")
+    assert "the same level throughout" in shown[0]["text/plain"] and not recwarn.list
+
+
+def test_the_caption_is_escaped(monkeypatch):
+    shown = []
+    monkeypatch.setattr(listen, "display", lambda bundle, raw: shown.append(bundle))
+    listen.play(_bark(), label="<b>clip</b>")
+    assert "&lt;b&gt;clip&lt;/b&gt;" in shown[0]["text/html"] and "<b>" not in shown[0]["text/html"]

@@ -71,6 +71,15 @@ def test_the_structure_check_finds_each_problem():
         "the lesson needs one `#` title, first; its heading levels are [1, 3, 1]"]
 
 
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
+def test_every_clip_is_played_with_its_caption(solution):
+    """A bare IPython Audio player has no description; lessons play clips through listen.play."""
+    notebook = nbformat.read(solution, as_version=4)
+    bare = [cell.source.splitlines()[0] for cell in notebook.cells
+            if cell.cell_type == "code" and re.search(r"\bAudio\(", cell.source)]
+    assert bare == [], f"cells that show a player without a description: {bare}"
+
+
 def test_student_copies_are_up_to_date():
     result = subprocess.run([sys.executable, "-m", "scripts.build_notebooks", "--check"],
                             capture_output=True, text=True, cwd=REPO)
