@@ -107,14 +107,18 @@ def waveform_levels_db(samples: np.ndarray, frame: int) -> np.ndarray:
     return 20 * np.log10(np.sqrt((frames ** 2).mean(axis=1)) + 1e-10)
 
 
+def waveform_timing(samples: np.ndarray, sr: int = SAMPLE_RATE) -> str:
+    """When a waveform is loud, from its level in 50 ms frames."""
+    frame = max(1, sr // 20)
+    return timing(waveform_levels_db(samples, frame), frame / sr)
+
+
 def waveform(samples: np.ndarray, title: str, sr: int = SAMPLE_RATE) -> str:
     """A waveform: length, peak amplitude and when it is loud."""
     samples = np.asarray(samples, dtype=float)
-    frame = max(1, sr // 20)  # 50 ms
     peak = int(np.argmax(np.abs(samples)))
     return (f"{title}: waveform, {len(samples) / sr:.1f} s at {sr:,} samples per second; "
-            f"peak amplitude {abs(samples[peak]):.2f} at {peak / sr:.1f} s; "
-            f"{timing(waveform_levels_db(samples, frame), frame / sr)}.")
+            f"peak amplitude {abs(samples[peak]):.2f} at {peak / sr:.1f} s; {waveform_timing(samples, sr)}.")
 
 
 def split(counts: Mapping[str, tuple[int, int]], title: str) -> str:

@@ -16,7 +16,7 @@ from IPython.display import Audio, display
 
 from .audio import load_audio
 from .constants import SAMPLE_RATE
-from .describe import timing, waveform_levels_db
+from .describe import waveform_timing
 
 # What each ESC-50 category sounds like, as a listener would describe it.
 LISTEN_FOR = {
@@ -76,11 +76,12 @@ LISTEN_FOR = {
 def describe_sound(samples: np.ndarray, sr: int = SAMPLE_RATE, category: str | None = None,
                    label: str | None = None) -> str:
     """What a clip is (from its category, when told) and when it is loud (from its samples)."""
-    frame = max(1, sr // 20)  # 50 ms
-    what = f"{LISTEN_FOR[category]}" if category in LISTEN_FOR else "a clip whose category is not shown"
+    if category is None:
+        what = "a clip whose category is not shown"
+    else:
+        what = LISTEN_FOR.get(category, f"a clip of {category}")
     name = f"{label}: " if label else ""
-    return (f"{name}{what}. This clip, {len(samples) / sr:.1f} s: "
-            f"{timing(waveform_levels_db(samples, frame), frame / sr)}.")
+    return f"{name}{what}. This clip, {len(samples) / sr:.1f} s: {waveform_timing(samples, sr)}."
 
 
 def play(sound: np.ndarray | str | os.PathLike, category: str | None = None, label: str | None = None,

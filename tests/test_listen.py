@@ -27,6 +27,10 @@ def test_a_described_sound_names_the_category_and_when_it_is_loud():
         "This clip, 5.0 s: energy in a short burst at 1.2 s.")
 
 
+def test_a_category_outside_esc50_is_named_as_given():
+    assert listen.describe_sound(_bark(), 16000, "my_doorbell").startswith("a clip of my_doorbell. This clip")
+
+
 def test_a_mystery_clip_keeps_its_category_hidden():
     text = listen.describe_sound(_bark(), 16000, label="Clip A")
     assert text.startswith("Clip A: a clip whose category is not shown.") and "dog" not in text
