@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 import jsonschema
+import nbformat
 import pytest
 
 from benchmarks.grading_lessons import gradescope_settings
@@ -145,14 +146,14 @@ def test_in_the_emulated_autograder_the_learners_code_cannot_reach_its_files(loa
     made = load_script("make_submissions")
     notebook = made.answered({"1.1": made.WRONG_SPLIT})
     root = _emulated_root({})
-    new = __import__("nbformat").v4.new_code_cell
+    new = nbformat.v4.new_code_cell
     notebook.cells[1:1] = [
         new(PRYING.format(root=str(root))),
         new("print((ROOT / 'source' / 'course' / 'course_utils' / 'checks.py').read_text()[:80])"),
         new("print((ROOT / 'source' / 'config.json').read_text())"),
         new("(ROOT / 'results' / 'results.json').write_text('{\"score\": 100, \"output\": \"\", \"tests\": []}')"),
         new("import os\nprint(os.getuid())")]
-    (root / "submission" / "prying.ipynb").write_bytes(__import__("nbformat").writes(notebook).encode())
+    (root / "submission" / "prying.ipynb").write_bytes(nbformat.writes(notebook).encode())
     try:
         with serve_course_data(None, tmp_path / "standin") as url:
             results = _run_autograder(root, url, learner)

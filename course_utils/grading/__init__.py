@@ -8,3 +8,5 @@
 - gradebook: the table, the CSV gradebook and the feedback files;
 - cli: `python -m course_utils grade ...`.
 """
+
+OUTPUT_TAIL = 2000  # characters of printed output kept per cell (the recorder) and per check (the judge)

@@ -18,7 +18,7 @@ import pickle
 import sys
 from pathlib import Path
 
-TAIL = 2000  # characters of the check's printed output kept, as in the recorder
+from . import OUTPUT_TAIL
 
 
 def judge(exercise: str, answer_path: Path) -> dict:
@@ -37,8 +37,8 @@ def judge(exercise: str, answer_path: Path) -> dict:
                                          f"({type(problem).__name__}: {problem})") from None
             check(answer)
     except BaseException as problem:  # noqa: BLE001  (SystemExit and KeyboardInterrupt are the learner's too)
-        error = {"ename": type(problem).__name__, "evalue": str(problem)[:TAIL]}
-    return {"stdout": printed.getvalue()[-TAIL:], "error": error}
+        error = {"ename": type(problem).__name__, "evalue": str(problem)[:OUTPUT_TAIL]}
+    return {"stdout": printed.getvalue()[-OUTPUT_TAIL:], "error": error}
 
 
 def main(argv: list[str]) -> int:

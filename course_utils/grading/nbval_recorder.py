@@ -21,9 +21,8 @@ import time
 
 import pytest
 
+from . import OUTPUT_TAIL
 from .exercises import exercise_tag
-
-TAIL = 2000  # characters of a cell's printed output kept in the record
 
 
 class _Record:
@@ -84,10 +83,10 @@ def pytest_runtest_makereport(item, call):
     if _record is None or call.when != "call" or not hasattr(item, "cell_num"):
         return
     outputs = getattr(item, "test_outputs", None) or []
-    error = next(({"ename": o["ename"], "evalue": str(o["evalue"])[:TAIL]}
+    error = next(({"ename": o["ename"], "evalue": str(o["evalue"])[:OUTPUT_TAIL]}
                   for o in outputs if o.get("output_type") == "error"), None)
     stdout = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream"
-                     and o.get("name") == "stdout")[-TAIL:]
+                     and o.get("name") == "stdout")[-OUTPUT_TAIL:]
     message = str(call.excinfo.value) if call.excinfo else ""
     failure = ("timeout" if message.startswith("Timeout") else
                "kernel dead" if message.startswith("Kernel dead") else None)
