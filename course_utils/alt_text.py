@@ -8,11 +8,13 @@ Set `PRINT = False` to keep the printed text out of a notebook; the `alt` metada
 
 from __future__ import annotations
 
+import textwrap
 from contextlib import contextmanager
 
 from matplotlib.figure import Figure
 
 PRINT = True
+WIDTH = 100  # printed descriptions are wrapped: output panes and the site do not wrap long lines
 _ATTRIBUTE = "course_descriptions"
 _quiet = False
 
@@ -23,7 +25,7 @@ def attach(fig: Figure, text: str) -> None:
     if _in_notebook():
         _add_alt_to_png_output()
         if PRINT and not _quiet:
-            print(f"Figure: {text}")
+            print(textwrap.fill(f"Figure: {text}", WIDTH, subsequent_indent="  "))
 
 
 def description(fig: Figure) -> str:

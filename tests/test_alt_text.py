@@ -50,6 +50,17 @@ def test_in_a_notebook_the_description_is_printed_and_becomes_alt(figure, capsys
     assert data["image/png"] == "PNG-BYTES" and metadata["image/png"] == {"alt": "Bars: dog 32 and 8."}
 
 
+def test_a_long_description_is_printed_wrapped_and_kept_whole_as_alt(figure, capsys, monkeypatch):
+    shell = Shell()
+    monkeypatch.setattr(alt_text, "_shell", lambda: shell)
+    text = "Confusion matrix: " + "; ".join(f"category_{n} 7 of 8 right" for n in range(12)) + "."
+    alt_text.attach(figure, text)
+    printed = capsys.readouterr().out.splitlines()
+    assert len(printed) > 1 and all(len(line) <= alt_text.WIDTH for line in printed)
+    assert " ".join(line.strip() for line in printed) == f"Figure: {text}"
+    assert shell.display_formatter.format(figure)[1]["image/png"]["alt"] == text
+
+
 def test_quietly_keeps_the_alt_but_prints_nothing(figure, capsys, monkeypatch):
     shell = Shell()
     monkeypatch.setattr(alt_text, "_shell", lambda: shell)
