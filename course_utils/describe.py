@@ -127,12 +127,15 @@ def split(counts: Mapping[str, tuple[int, int]], title: str) -> str:
     return f"{title}: bar chart of training and validation clips per category: " + "; ".join(parts) + "."
 
 
-def batch(labels: Sequence[str], shape: tuple[int, ...], title: str) -> str:
-    """A grid of spectrograms: how many, their size and the labels' counts."""
+def batch(specs_db: np.ndarray, labels: Sequence[str], title: str,
+          seconds_per_frame: float = HOP_LENGTH / SAMPLE_RATE) -> str:
+    """A grid of spectrograms: how many, their size, the labels' counts and when each panel is loud."""
     counts = {label: list(labels).count(label) for label in dict.fromkeys(labels)}
-    size = " by ".join(str(n) for n in shape)
+    size = " by ".join(str(n) for n in np.shape(specs_db)[1:])
+    panels = [f"{index}. {label}, {timing(frame_levels_db(spec), seconds_per_frame)}"
+              for index, (spec, label) in enumerate(zip(specs_db, labels), start=1)]
     return (f"{title}: {len(labels)} spectrograms of {size}, one per panel, titled by label: "
-            + ", ".join(f"{n} {label}" for label, n in counts.items()) + ".")
+            + ", ".join(f"{n} {label}" for label, n in counts.items()) + ". Panels: " + "; ".join(panels) + ".")
 
 
 def confusion(matrix: np.ndarray, categories: Sequence[str], title: str) -> str:

@@ -104,7 +104,7 @@ def plot_batch(features, labels: Sequence[str], ncols: int = 4, title: str = "A 
     axes[0, 0].set(xlabel="time", ylabel="mel band")
     fig.colorbar(image, ax=axes, format="%+2.0f dB", label="Level (dB)")
     fig.suptitle(title)
-    attach(fig, describe.batch(list(labels), features.shape[1:], title))
+    attach(fig, describe.batch(features, list(labels), title))
     return fig
 
 

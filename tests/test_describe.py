@@ -123,8 +123,13 @@ def test_prediction_ranks_classes_and_says_right_or_wrong():
 def test_split_and_batch_count_what_they_show():
     assert describe.split({"dog": (32, 8), "cow": (30, 6)}, "Split") == (
         "Split: bar chart of training and validation clips per category: dog 32 and 8; cow 30 and 6.")
-    assert describe.batch(["dog", "cow", "dog"], (128, 157), "Batch") == (
-        "Batch: 3 spectrograms of 128 by 157, one per panel, titled by label: 2 dog, 1 cow.")
+    specs = np.full((3, 128, 157), -80.0)
+    specs[0, :, 10] = 0.0  # frame 10 of 32 ms: a burst at 0.32 s
+    specs[2, :, 100:140] = 0.0  # 3.2 to 4.5 s
+    assert describe.batch(specs, ["dog", "cow", "dog"], "Batch") == (
+        "Batch: 3 spectrograms of 128 by 157, one per panel, titled by label: 2 dog, 1 cow. Panels: "
+        "1. dog, energy in a short burst at 0.3 s; 2. cow, the same level throughout, with no events; "
+        "3. dog, loud from 3.2 to 4.5 s.")
 
 
 def test_lines_reads_the_plotted_data_within_the_view():
