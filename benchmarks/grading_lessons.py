@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import math
 import os
 import platform
 import subprocess
@@ -35,9 +34,8 @@ from pathlib import Path
 import psutil
 
 from course_utils.grading.exercises import find_lesson
-from course_utils.grading.gradescope import CHECK_SECONDS, MARGIN_SECONDS
+from course_utils.grading.gradescope import gradescope_settings
 
-GRADESCOPE_MAX_MINUTES = 40
 from course_utils.server import serve_course_data
 from scripts.repo import SOLUTIONS
 
@@ -80,18 +78,6 @@ def grade_measured(notebook: Path, url: str, cores: int, gradebook: Path) -> dic
     seconds = time.perf_counter() - start
     row = gradebook.read_text().strip().splitlines()[-1] if gradebook.exists() else "(no gradebook)"
     return {"seconds": round(seconds, 1), "peak_mib": round(peak / 2**20), "row": row}
-
-
-def gradescope_settings(one_core_seconds: float, peak_mib: float, n_exercises: int) -> dict:
-    """What to set on Gradescope: CPUs and a timeout (half a vCPU, its default, unless that would need
-    more than its longest timeout), and memory with a quarter's headroom."""
-    for cpus, slowdown in ((0.5, 2), (1, 1)):
-        seconds = one_core_seconds * slowdown * 1.5 + CHECK_SECONDS * n_exercises + MARGIN_SECONDS
-        minutes = max(10, math.ceil(seconds / 60))
-        if minutes <= GRADESCOPE_MAX_MINUTES:
-            break
-    memory = max(768, 256 * math.ceil(peak_mib * 1.25 / 256))
-    return {"cpus": cpus, "timeout_minutes": minutes, "memory_mb": memory}
 
 
 def main() -> int:

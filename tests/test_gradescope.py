@@ -18,7 +18,6 @@ import jsonschema
 import nbformat
 import pytest
 
-from benchmarks.grading_lessons import gradescope_settings
 from course_utils.grading import gradescope
 from course_utils.grading.exercises import find_lesson, lessons
 from course_utils.grading.grader import ExerciseResult, Graded, Limits
@@ -273,7 +272,7 @@ def test_every_lesson_has_its_measured_needs_and_the_zip_fits_inside_them(tmp_pa
         lesson = find_lesson(name)
         need = gradescope.suggested(lesson)
         peak = max(m["peak_mib"] for k, m in figures.items() if k != "gradescope")
-        assert need == figures["gradescope"] == gradescope_settings(figures["1"]["seconds"], peak, len(lesson.exercises))
+        assert need == figures["gradescope"] == gradescope.gradescope_settings(figures["1"]["seconds"], peak, len(lesson.exercises))
         assert need["memory_mb"] >= peak
         limits = gradescope.limits_within(need["timeout_minutes"], lesson)
         total = limits.submission_seconds + limits.check_seconds * len(lesson.exercises) + gradescope.MARGIN_SECONDS

@@ -30,6 +30,7 @@ PACKAGE = Path(__file__).resolve().parents[1]
 RESOURCES = Path(__file__).with_name("resources.json")  # measured by benchmarks/grading_lessons.py
 MARGIN_SECONDS = 60  # inside Gradescope's timeout: starting Python, reading the notebook, writing results
 CHECK_SECONDS = 90  # for each check, run after the notebook on the answer it handed over
+GRADESCOPE_MAX_MINUTES = 40  # the longest autograder timeout Gradescope allows
 LEARNER = "learner"  # the unprivileged user setup.sh creates; the learner's code runs as it
 VENV = "/opt/course"
 
@@ -115,6 +116,18 @@ def run(root: Path, lesson: Lesson, data: str | None, limits: Limits) -> dict:
     results = results_json(graded, lesson, time.monotonic() - start)
     write_text_atomically(root / "results" / "results.json", json.dumps(results, indent=2) + "\n")
     return results
+
+
+def gradescope_settings(one_core_seconds: float, peak_mib: float, n_exercises: int) -> dict:
+    """What to set on Gradescope: CPUs and a timeout (half a vCPU, its default, unless that would need
+    more than its longest timeout), and memory with a quarter's headroom."""
+    for cpus, slowdown in ((0.5, 2), (1, 1)):
+        seconds = one_core_seconds * slowdown * 1.5 + CHECK_SECONDS * n_exercises + MARGIN_SECONDS
+        minutes = max(10, math.ceil(seconds / 60))
+        if minutes <= GRADESCOPE_MAX_MINUTES:
+            break
+    memory = max(768, 256 * math.ceil(peak_mib * 1.25 / 256))
+    return {"cpus": cpus, "timeout_minutes": minutes, "memory_mb": memory}
 
 
 def suggested(lesson: Lesson) -> dict:
