@@ -18,6 +18,8 @@ from .audio import load_audio
 from .constants import SAMPLE_RATE
 from .describe import waveform_timing
 
+CAPTION = "Sound: "  # starts every clip's caption; the site looks for it above each player
+
 # What each ESC-50 category sounds like, as a listener would describe it.
 LISTEN_FOR = {
     "dog": "a dog barking: short, sharp barks, often several in a row with quiet between them",
@@ -84,6 +86,12 @@ def describe_sound(samples: np.ndarray, sr: int = SAMPLE_RATE, category: str | N
     return f"{name}{what}. This clip, {len(samples) / sr:.1f} s: {waveform_timing(samples, sr)}."
 
 
+def sound_caption(samples: np.ndarray, sr: int = SAMPLE_RATE, category: str | None = None,
+                  label: str | None = None) -> str:
+    """The clip's description as its player's caption: "Sound: ..."."""
+    return CAPTION + describe_sound(samples, sr, category, label)
+
+
 def play(sound: np.ndarray | str | os.PathLike, category: str | None = None, label: str | None = None,
          sr: int = SAMPLE_RATE) -> None:
     """Show a player for the clip, captioned with what it is and what to listen for.
@@ -96,7 +104,7 @@ def play(sound: np.ndarray | str | os.PathLike, category: str | None = None, lab
     else:
         samples = np.asarray(sound)
         player = Audio(samples, rate=sr, normalize=bool(np.any(samples)))  # a silent clip cannot be scaled up
-    caption = f"Sound: {describe_sound(samples, sr, category, label)}"
-    display({"text/plain": caption,
-             "text/html": f"<figure><figcaption>{html.escape(caption)}</figcaption>{player._repr_html_().strip()}</figure>"},
+    text = sound_caption(samples, sr, category, label)
+    display({"text/plain": text,
+             "text/html": f"<figure><figcaption>{html.escape(text)}</figcaption>{player._repr_html_().strip()}</figure>"},
             raw=True)

@@ -26,7 +26,7 @@ from .alt_text import attach, description, quietly
 from .audio import load_audio, mel_spectrogram_db
 from .augment import frequency_mask, time_mask, time_shift
 from .constants import FMAX, HOP_LENGTH, N_MELS, SAMPLE_RATE
-from .listen import describe_sound
+from .listen import sound_caption
 from .notebook_format import SNAPSHOT_KEY
 from .plots import COLOURS, plot_spectrogram, plot_waveform
 from .training import model_device
@@ -128,7 +128,6 @@ class _Explorer:
         """What the clip in the player is and what to listen for; empty when there is none."""
         return ""
 
-
     def redraw(self) -> None:
         with quietly():  # shown in the caption, not printed below the cell
             self.figure = self.draw()
@@ -198,7 +197,7 @@ class ClipExplorer(_Explorer):
         return Audio(self.waveform(), rate=SAMPLE_RATE).data
 
     def sound_description(self) -> str:
-        return "Sound: " + describe_sound(self.waveform(), SAMPLE_RATE, self.category.value, self.selected())
+        return sound_caption(self.waveform(), SAMPLE_RATE, self.category.value, self.selected())
 
 
 class AugmentationExplorer(_Explorer):
@@ -254,4 +253,4 @@ class PredictionExplorer(_Explorer):
             return ""
         true = self.table.loc[self.table["filename"] == self.clip.value, "true"].iloc[0]
         samples = load_audio(Path(self.audio_dir) / self.clip.value)
-        return "Sound: " + describe_sound(samples, SAMPLE_RATE, true, self.clip.value)
+        return sound_caption(samples, SAMPLE_RATE, true, self.clip.value)

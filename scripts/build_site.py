@@ -29,6 +29,7 @@ from pathlib import Path
 
 import nbformat
 
+from course_utils.listen import CAPTION
 from course_utils.notebook_format import KEY, SNAPSHOT_KEY, STANDIN_MARK, course_stamp, strip_markers
 from scripts.repo import ARTIFACTS, BINDER, COLAB, GITHUB, README, SOLUTIONS, address, lesson_files, repository
 
@@ -356,15 +357,15 @@ def check_offline(name: str, page: str) -> None:
 
 
 def check_described(name: str, page: str) -> None:
-    """Refuse a page with a picture that has no description, or a player with no "Sound:" text
-    since the one before it (the lessons' `play` captions each player with it)."""
+    """Refuse a page with a picture that has no description, or a player with no caption ("Sound: …")
+    since the one before it (the lessons' `play` captions each player so)."""
     for tag in re.findall(r"<img\b[^>]*>", page):
         alt = re.search(r'\salt="([^"]*)"', tag)
         if not alt or not alt.group(1).strip() or alt.group(1) == NO_DESCRIPTION:
             raise SiteError(f"{name}: a figure has no description: {tag[:120]}")
     before = re.split(r"<audio\b", page)
     for index in range(1, len(before)):
-        if "Sound:" not in before[index - 1].rsplit("</audio>", 1)[-1]:
+        if CAPTION not in before[index - 1].rsplit("</audio>", 1)[-1]:
             raise SiteError(f"{name}: player {index} has no description of its sound above it")
 
 
