@@ -97,3 +97,13 @@ def test_outcomes_from_outside_the_kernel_replace_what_the_kernel_recorded():
     no_verdict = {"1.1": {"stdout": "", "error": None, "failure": "no verdict", "detail": "exit code -9: "}}
     results, _ = grader.classify(lessons()["01_data"], forged_in_kernel, judged=no_verdict)
     assert results[0].result == "error" and "without a verdict" in results[0].detail
+
+
+def test_the_judges_process_does_not_import_nbformat():
+    """Each check runs in a fresh process; nbformat (with jsonschema) would add about a second to each."""
+    import subprocess
+    import sys
+
+    probe = ("import sys, course_utils.checks, course_utils.grading.carry, course_utils.grading.judge, "
+             "course_utils.grading.exercises; print('nbformat' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout == "False\n"

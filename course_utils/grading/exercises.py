@@ -13,11 +13,15 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from .. import notebook_format as fmt
 from ..notebook_format import KEY
+
+# nbformat is imported only where cells are made: with jsonschema under it, it takes about a second,
+# which each check's fresh process (grading/judge.py, which needs only the catalogue) should not pay.
+if TYPE_CHECKING:
+    import nbformat
 
 CATALOGUE = Path(__file__).with_name("exercises.json")
 
@@ -108,8 +112,10 @@ def _defines(source: str, exercise: Exercise) -> bool:
 
 def check_cell(exercise: Exercise) -> nbformat.NotebookNode:
     """The exercise's check cell as the course wrote it, with the output nbval expects."""
-    output = nbformat.v4.new_output("stream", name="stdout", text=exercise.expected)
-    return nbformat.v4.new_code_cell(exercise.check, execution_count=1, outputs=[output],
+    from nbformat.v4 import new_code_cell, new_output
+
+    output = new_output("stream", name="stdout", text=exercise.expected)
+    return new_code_cell(exercise.check, execution_count=1, outputs=[output],
                                      metadata=fmt.tag(exercise.id, "check"))
 
 
@@ -119,7 +125,9 @@ def grading_cell(exercise: Exercise) -> nbformat.NotebookNode:
     check cell does, for later cells of the learner's that call it."""
     source = (f"from course_utils.checks import {exercise.check_function}\n"
               f"from course_utils.grading.carry import carry\n\ncarry({exercise.id!r}, {exercise.answer_name})")
-    return nbformat.v4.new_code_cell(source, metadata=fmt.tag(exercise.id, "check"))
+    from nbformat.v4 import new_code_cell
+
+    return new_code_cell(source, metadata=fmt.tag(exercise.id, "check"))
 
 
 @dataclass
