@@ -233,24 +233,29 @@ class PredictionExplorer(_Explorer):
         rows = self.table[self.table["true"] != self.table["predicted"]] if self.mistakes_only.value else self.table
         return list(rows["filename"]) or ["(no clips)"]
 
+    def _selected_row(self) -> pd.Series | None:
+        """The table's row for the chosen clip; None when there is none ("(no clips)")."""
+        rows = self.table[self.table["filename"] == self.clip.value]
+        return rows.iloc[0] if len(rows) else None
+
     def draw(self) -> Figure:
-        if self.clip.value not in set(self.table["filename"]):
+        row = self._selected_row()
+        if row is None:
             fig, ax = plt.subplots(figsize=(6, 1))
             ax.set_axis_off()
             ax.set_title("no mistakes to show")
             attach(fig, "No mistakes to show: the model got every validation clip right.")
             return fig
-        row = self.table[self.table["filename"] == self.clip.value].iloc[0]
         return prediction_figure(row, self.categories)
 
     def sound(self) -> bytes:
-        if self.clip.value not in set(self.table["filename"]):
+        if self._selected_row() is None:
             return b""
         return (Path(self.audio_dir) / self.clip.value).read_bytes()
 
     def sound_description(self) -> str:
-        if self.clip.value not in set(self.table["filename"]):
+        row = self._selected_row()
+        if row is None:
             return ""
-        true = self.table.loc[self.table["filename"] == self.clip.value, "true"].iloc[0]
         samples = load_audio(Path(self.audio_dir) / self.clip.value)
-        return sound_caption(samples, SAMPLE_RATE, true, self.clip.value)
+        return sound_caption(samples, SAMPLE_RATE, row["true"], self.clip.value)
