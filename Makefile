@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: test unit chapter site benchmark benchmark-grading gpu-check emulate-colab emulate-binder clean
+.PHONY: test unit chapter site mutants benchmark benchmark-grading gpu-check emulate-colab emulate-binder clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ chapter: $(VENV)/.installed  ## execute every lesson; executed copies land in ar
 site: $(VENV)/.installed  ## execute every lesson, then build the web version in artifacts/site/
 	$(PY) -m scripts.run_chapter
 	$(PY) -m scripts.build_site
+
+mutants: $(VENV)/.installed  ## mutate each exercise's solution: its check must reject every mutant not listed as equivalent
+	$(PY) -m scripts.mutants
 
 benchmark: $(VENV)/.installed  ## data pipeline and training stages, measured in one run
 	$(PY) -m benchmarks.run

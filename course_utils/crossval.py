@@ -11,8 +11,8 @@ import pandas as pd
 import torch
 from torch import nn
 from torch.utils.data import Dataset, Subset
-from tqdm.auto import tqdm
 
+from .progress import progress_bar
 from .stats import paired_interval
 from .training import evaluate, fit, one_cycle, seed_everything, seeded_loader
 
@@ -79,7 +79,7 @@ def cross_validate(
         raise ValueError(f"train_items ({len(train_items)}), val_items ({len(val_items)}) and folds "
                          f"({len(folds)}) must describe the same clips")
     accuracy = {}
-    for held_out in tqdm(sorted(set(folds)), desc="Folds", unit="fold", disable=not progress):
+    for held_out in progress_bar(sorted(set(folds)), desc="Folds", unit="fold", disable=not progress):
         train, val = fold_split(folds, held_out)
         seed_everything(seed)
         model = build_model()

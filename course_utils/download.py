@@ -20,9 +20,9 @@ import pandas as pd
 import pooch
 import requests
 import soundfile as sf
-from tqdm.auto import tqdm
 
 from .constants import AUDIO_DIR, CLIP_SAMPLE_RATE, CLIP_SAMPLES
+from .progress import progress_bar
 from .sources import Source, cache_root, resolve_source
 from .synthetic import write_clip
 
@@ -261,7 +261,7 @@ def download_clips(
     failures: dict[str, str] = {}
     verb = "Generating stand-in clips" if source.kind == "synthetic" else "Fetching clips"
     options = dict(timeout=timeout, retries=retries, backoff=backoff)
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool, tqdm(
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool, progress_bar(
         total=len(names), desc=verb, unit="clip", disable=not progress
     ) as bar:
         futures = {pool.submit(fetch_clip, source, n, audio_dir, **options): n for n in names}

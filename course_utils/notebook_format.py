@@ -4,8 +4,9 @@ module, so a marker is spelt in one place. Imports neither torch nor nbformat.
 
 - A solution notebook marks each exercise's solution between BEGIN_SOLUTION and END_SOLUTION;
   the learner's copy has `stub(exercise)` there instead.
-- A check cell starts with CHECK_MARK (nbval then compares its output) and prints
-  `verdict(exercise)` when the answer is right.
+- A check cell starts with CHECK_MARK (nbval then compares its output) and prints one verdict
+  line: `verdict(exercise)` when the answer is right, otherwise "Exercise N.M: " and one of
+  VERDICT_WORDS' other entries (what `verdict_lines` reads back).
 - Notebooks carry `{KEY: {"lesson": ...}}` in their metadata, exercise cells
   `{KEY: {"exercise": "1.1", "part": "answer" | "check"}}`, executed copies
   `{KEY: {"executed": ...}}`.
@@ -27,6 +28,11 @@ SOLUTION_LINE = re.compile(rf"^[ \t]*({re.escape(BEGIN_SOLUTION)}|{re.escape(END
 CHECK_LINE = re.compile(rf"^{re.escape(CHECK_MARK)}[ \t]*\n", re.MULTILINE)
 _STUB = re.compile(r'raise NotImplementedError\("Exercise (\d+\.\d+)"\)')
 _VERDICT = re.compile(r"^Exercise (\d+\.\d+): correct\.$", re.MULTILINE)
+# What a check cell can say of an answer, by the grader's names for the outcomes.
+VERDICT_WORDS = {"correct": "correct", "not attempted": "not answered yet", "wrong": "not correct yet",
+                 "error": "your code raised", "check failed": "the check itself failed"}
+_VERDICT_LINE = re.compile(rf"^Exercise (\d+\.\d+): ({'|'.join(map(re.escape, VERDICT_WORDS.values()))})",
+                           re.MULTILINE)
 
 
 def stub_message(exercise: str) -> str:
@@ -58,6 +64,17 @@ def verdict(exercise: str) -> str:
 def verdicts(text: str) -> list[str]:
     """The exercises that `text` declares correct."""
     return _VERDICT.findall(text)
+
+
+def verdict_head(exercise: str, outcome: str) -> str:
+    """The start of a check's verdict line for an outcome named as in VERDICT_WORDS."""
+    return f"Exercise {exercise}: {VERDICT_WORDS[outcome]}"
+
+
+def verdict_lines(text: str) -> list[tuple[str, str]]:
+    """(exercise, outcome) for every verdict line in `text`, outcomes named as in VERDICT_WORDS."""
+    outcome_of = {words: outcome for outcome, words in VERDICT_WORDS.items()}
+    return [(exercise, outcome_of[words]) for exercise, words in _VERDICT_LINE.findall(text)]
 
 
 def is_check(source: str) -> bool:

@@ -13,7 +13,8 @@ import pandas as pd
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
-from tqdm.auto import tqdm
+
+from .progress import progress_bar
 
 
 def seed_everything(seed: int = 0) -> None:
@@ -205,7 +206,7 @@ def fit(
     device = pick_device() if device is None else torch.device(device)
     fast_layout(model.to(device), device)
     history = History()
-    bar = tqdm(range(epochs), desc=f"Training {type(model).__name__}", unit="epoch", disable=not progress)
+    bar = progress_bar(range(epochs), desc=f"Training {type(model).__name__}", unit="epoch", disable=not progress)
     for _ in bar:
         loss, accuracy = _epoch(model, train_loader, optimizer, loss_fn, device, scheduler)
         history.train_loss.append(loss)

@@ -85,14 +85,14 @@ def correct_per_clip(model: torch.nn.Module, dataset, categories: Sequence[str])
 
 def prediction_figure(row: pd.Series, categories: Sequence[str]) -> Figure:
     """Bar chart of one clip's class probabilities, the true class marked by colour, hatching and name."""
-    fig, ax = plt.subplots(figsize=(6, 2.8), layout="constrained")
+    fig, ax = plt.subplots(figsize=(7, 3.2), layout="constrained")
     true = [c == row["true"] for c in categories]
     names = [f"{c} (true)" if is_true else c for c, is_true in zip(categories, true)]
     ax.barh(names, [row[c] for c in categories], color=[COLOURS[0] if t else COLOURS[2] for t in true],
             hatch=["//" if t else "" for t in true], edgecolor="black")
     verdict = "correct" if row["true"] == row["predicted"] else "wrong"
     ax.set(xlim=(0, 1), xlabel="Predicted probability",
-           title=f"{row['filename']}: true {row['true']}, predicted {row['predicted']} ({verdict})")
+           title=f"{row['filename']}\ntrue {row['true']}, predicted {row['predicted']} ({verdict})")
     attach(fig, describe.prediction({c: row[c] for c in categories}, row["true"], row["predicted"], row["filename"]))
     return fig
 
@@ -132,6 +132,7 @@ class _Explorer:
         with quietly():  # shown in the caption, not printed below the cell
             self.figure = self.draw()
         self.image.value = figure_png(self.figure)
+        self.image.layout.width = f"{shown_width(self.figure)}px"
         plt.close(self.figure)  # kept in .figure for inspection, not shown again below the cell
         wav = self.sound()
         self.player.value = wav
@@ -155,15 +156,26 @@ class _Explorer:
         """The current settings as text, the picture as base64 PNG and the sound as base64 WAV."""
         return {"settings": "; ".join(f"{c.description or type(c).__name__}: {c.value}" for c in self.controls),
                 "description": description(self.figure), "sound_description": self.sound_description(),
+                "width": str(shown_width(self.figure)),
                 "png": base64.b64encode(bytes(self.image.value)).decode(),
                 "wav": base64.b64encode(bytes(self.player.value)).decode()}
 
 
-def figure_png(figure: Figure) -> bytes:
+# Explorers show a figure at 80 pixels per inch of its size, drawn at twice that so that it stays
+# sharp on high-density screens; the picture is never stretched beyond its size.
+SHOWN_DPI, DRAWN_DPI = 80, 160
+
+
+def figure_png(figure: Figure, dpi: int = DRAWN_DPI) -> bytes:
     """The figure rendered as PNG bytes."""
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=80)
+    figure.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
+
+
+def shown_width(figure: Figure) -> int:
+    """The width in CSS pixels at which an explorer shows the figure."""
+    return round(figure.get_figwidth() * SHOWN_DPI)
 
 
 class ClipExplorer(_Explorer):

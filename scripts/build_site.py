@@ -206,7 +206,8 @@ def snapshot_html(snapshot: dict, media: Media) -> str:
              "Open the notebook in Colab or Binder to move its controls.</figcaption>"]
     if snapshot.get("png"):
         alt = snapshot.get("description") or ""
-        parts.append(f'<img src="{media.save("image/png", snapshot["png"])}" alt="{html.escape(alt)}">')
+        width = f' width="{int(snapshot["width"])}"' if snapshot.get("width") else ""
+        parts.append(f'<img src="{media.save("image/png", snapshot["png"])}"{width} alt="{html.escape(alt)}">')
     if snapshot.get("wav"):
         parts.append(f'<p>{html.escape(snapshot.get("sound_description") or "")}</p>')
         parts.append(f'<audio controls preload="metadata" src="{media.save("audio/wav", snapshot["wav"])}"></audio>')

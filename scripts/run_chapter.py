@@ -6,7 +6,7 @@ COURSE_DATA, on 127.0.0.1, so the lessons' download code runs for real without i
     python -m scripts.run_chapter                   # execute; executed copies go to artifacts/executed/
     python -m scripts.run_chapter --nbval           # check every notebook with nbval instead
                                                     # (it too keeps the executed copies)
-    python -m scripts.run_chapter --learner-copies  # the learners' copies: only the exercises may fail
+    python -m scripts.run_chapter --learner-copies  # the learners' copies: every check says "not answered yet"
 
 Each lesson's time and its kernel's peak memory (resident set; Linux only) are printed;
 --max-memory-mib makes a lesson above that peak a failure (mybinder.org allows about 2 GiB).
@@ -37,6 +37,7 @@ from course_utils import notebook_format as fmt
 from course_utils.files import atomic_path
 from scripts.repo import ARTIFACTS, LEARNER_COPIES, SOLUTIONS, lesson_files
 
+WIDGET = "application/vnd.jupyter.widget-view+json"
 PORT = 8765  # fixed, so that the cache (one folder per source URL) is reused from run to run
 
 
@@ -111,13 +112,13 @@ def kernel_peak_mib(client) -> float | None:
 
 
 def problems(notebook, learner_copy: bool) -> list[str]:
-    """What went wrong in an executed notebook: stderr anywhere, and errors.
-
-    In a learner's copy, an exercise's stub and its check cell must fail with the stub's
-    NotImplementedError, every exercise must be waiting, and nothing else may fail.
-    """
-    found, waiting = [], set()
+    """What went wrong in an executed notebook: stderr anywhere, any error, and check cells that did
+    not print one verdict line each. In a learner's copy every exercise's check must say that it is
+    not answered yet (and the run go on to the end); in a solution, that it is correct."""
+    found = []
     stubs = {n for cell in notebook.cells if cell.cell_type == "code" for n in fmt.stubbed_exercises(cell.source)}
+    expected = "not attempted" if learner_copy else "correct"
+    verdicts = []
     for cell in notebook.cells:
         if cell.cell_type != "code":
             continue
@@ -125,15 +126,18 @@ def problems(notebook, learner_copy: bool) -> list[str]:
         if any(o.output_type == "stream" and o.name == "stderr" for o in cell.outputs):
             found.append(f"stderr output in the cell starting {first_line!r}")
         for error in (o for o in cell.outputs if o.output_type == "error"):
-            expected = (learner_copy and error.ename == "NotImplementedError"
-                        and (fmt.stubbed_exercises(cell.source) or fmt.is_check(cell.source)))
-            if expected:
-                waiting.add(fmt.stub_exercise(error.evalue))
-            else:
-                found.append(f"{error.ename}: {error.evalue} in the cell starting {first_line!r}")
-    if learner_copy and waiting != stubs:
-        found.append(f"exercises {sorted(stubs)} should all be waiting for the learner; "
-                     f"these were: {sorted(waiting)}")
+            found.append(f"{error.ename}: {error.evalue} in the cell starting {first_line!r}")
+        if any(WIDGET in o.get("data", {}) and fmt.SNAPSHOT_KEY not in o.get("metadata", {}) for o in cell.outputs):
+            found.append(f"a widget without a snapshot (saved, it shows 'model not found') in the cell starting {first_line!r}")
+        if fmt.is_check(cell.source):
+            printed = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream" and o.name == "stdout")
+            said = fmt.verdict_lines(printed)
+            verdicts += said
+            if len(said) != 1 or said[0][1] != expected:
+                found.append(f"the check cell {cell.source.splitlines()[-1]!r} said {said or printed[:200]!r}; "
+                             f"expected one verdict, {expected!r}")
+    if learner_copy and sorted(e for e, _ in verdicts) != sorted(stubs):
+        found.append(f"exercises {sorted(stubs)} should each get a verdict; these did: {sorted(e for e, _ in verdicts)}")
     return found
 
 
@@ -164,7 +168,7 @@ def _execute(notebooks: list[Path], out_dir: Path, max_memory_mib: float | None,
                 by_cell.append(f"  {seconds:6.1f} s {first_line!r}")
 
         start = last[0] = time.perf_counter()
-        client = NotebookClient(notebook, timeout=cell_timeout, kernel_name="python3", allow_errors=learner_copies,
+        client = NotebookClient(notebook, timeout=cell_timeout, kernel_name="python3", allow_errors=False,
                                 resources={"metadata": {"path": str(path.parent)}},
                                 on_cell_executed=measure)
         # The kernel process's own log (as under nbval) is not shown; what cells write to
@@ -231,7 +235,8 @@ def main() -> int:
     parser.add_argument("--cell-timeout", type=int, default=900,
                         help="seconds a cell may run before its lesson fails (default 900)")
     parser.add_argument("--learner-copies", action="store_true",
-                        help="run the learners' copies (notebooks/*.ipynb): only exercise stubs may fail")
+                        help="run the learners' copies (notebooks/*.ipynb): nothing may fail, and every "
+                             "check must say that its exercise is not answered yet")
     parser.add_argument("notebooks", nargs="*", type=Path,
                         help="default: notebooks/solutions/*.ipynb (with --learner-copies, notebooks/*.ipynb)")
     args = parser.parse_args()

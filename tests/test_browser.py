@@ -1,7 +1,10 @@
-"""Lesson 2 in a real browser: JupyterLab on 127.0.0.1, driven in Debian's Chromium by Playwright.
+"""Lessons in a real browser: JupyterLab on 127.0.0.1, driven in Debian's Chromium by Playwright.
 
-Runs all cells, checks that no cell shows an error, that the clip explorer's controls are
-rendered, and that moving a slider redraws its figure. Screenshots go to artifacts/browser/.
+Lesson 2 (the solution): runs all cells, checks that no cell shows an error, that the clip
+explorer's controls are rendered, and that moving a slider redraws its figure. Lesson 5 (an
+untouched learner's copy), as a learner lives it: Restart Kernel and Run All reaches the last
+cell, each check says "not answered yet" without a traceback, and a right answer typed into the
+first exercise's cell makes its check say "correct". Screenshots go to artifacts/browser/.
 
 Needs /usr/bin/chromium (Debian package `chromium`) and the `playwright` Python package; no
 browser is downloaded. Where either is missing the test is skipped, unless
@@ -26,9 +29,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from scripts.repo import REPO, SOLUTIONS
+from course_utils import notebook_format as fmt
+from scripts.repo import LEARNER_COPIES, REPO, SOLUTIONS
 
 LESSON = SOLUTIONS / "02_waveforms_and_spectrograms.ipynb"
+LEARNER_LESSON = LEARNER_COPIES / "05_cnn_on_spectrograms.ipynb"
 SCREENSHOTS = REPO / "artifacts" / "browser"
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -36,7 +41,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 @pytest.fixture(scope="module")
 def jupyterlab(tmp_path_factory):
-    """JupyterLab serving a copy of lesson 2, its kernels fetching data from a local server."""
+    """JupyterLab serving copies of lesson 2 and of lesson 5's learner copy, its kernels fetching data
+    from a local server."""
     from course_utils.server import free_port, serve_in_subprocess
 
     root = tmp_path_factory.mktemp("lab")
@@ -48,6 +54,7 @@ def jupyterlab(tmp_path_factory):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(value))
     shutil.copy(LESSON, root / LESSON.name)
+    shutil.copy(LEARNER_LESSON, root / LEARNER_LESSON.name)
     port, token = free_port(), secrets.token_hex(16)
     with serve_in_subprocess(tmp_path_factory.mktemp("served"), standin=True) as data_url:
         env = {**os.environ, "COURSE_DATA": data_url,
@@ -129,15 +136,15 @@ def _accept_kernel_dialog(page) -> None:
 
 
 @contextlib.contextmanager
-def _explained_timeout(page, prompts, what: str):
+def _explained_timeout(page, prompts, what: str, shot: str = "02_timeout.png"):
     """On a Playwright timeout: a screenshot, and a failure that shows the prompts and kernel state."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     try:
         yield
     except PlaywrightTimeout:
-        page.screenshot(path=SCREENSHOTS / "02_timeout.png", full_page=True)
-        pytest.fail(f"{what}: {_page_state(page, prompts)}; see {SCREENSHOTS / '02_timeout.png'}")
+        page.screenshot(path=SCREENSHOTS / shot, full_page=True)
+        pytest.fail(f"{what}: {_page_state(page, prompts)}; see {SCREENSHOTS / shot}")
 
 
 def _page_state(page, prompts) -> str:
@@ -227,4 +234,68 @@ def test_lesson_2_runs_in_jupyterlab_and_its_explorer_redraws(browser, jupyterla
 
     expect(explorer.locator(".widget-html")).to_contain_text("112 mel bands")  # the caption follows
     explorer.screenshot(path=SCREENSHOTS / "02_explorer_after_slider.png")
+    page.close()
+
+
+ALL_RAN = """() => {
+    const idle = document.querySelector(".jp-Notebook-ExecutionIndicator[data-status='idle']");
+    const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
+    return idle !== null && prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+}"""
+
+
+def _open(page, base: str, token: str, name: str) -> None:
+    page.goto(f"{base}/lab/tree/{name}?token={token}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell")
+    page.wait_for_load_state("networkidle")
+    _accept_kernel_dialog(page)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+    _wait_for_connected_kernel(base, token)
+
+
+def _answer_source(exercise: str) -> str:
+    """The course's solution of an exercise, as a learner would type it."""
+    notebook = json.loads((SOLUTIONS / LEARNER_LESSON.name).read_text(encoding="utf-8"))
+    cell = next(c for c in notebook["cells"] if fmt.exercise_tag(c.get("metadata", {})) == (exercise, "answer"))
+    return fmt.remove_solution_markers("".join(cell["source"]))
+
+
+def test_an_untouched_learner_copy_runs_to_the_end_and_a_typed_answer_is_checked(browser, jupyterlab):
+    base, token = jupyterlab
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(60_000)
+    _open(page, base, token, LEARNER_LESSON.name)
+    prompts = page.locator(".jp-CodeCell .jp-InputArea-prompt")
+
+    # Kernel > Restart Kernel and Run All Cells..., confirmed, as a learner does it.
+    with _explained_timeout(page, prompts, "Restart and Run All could not be chosen", "05_timeout.png"):
+        page.locator(".lm-MenuBar-itemLabel", has_text="Kernel").first.click()
+        page.locator("li[data-command='notebook:restart-run-all']").click()
+        page.locator(".jp-Dialog button.jp-mod-accept").click()
+    with _explained_timeout(page, prompts, "Restart and Run All did not reach the last cell", "05_timeout.png"):
+        page.wait_for_function(ALL_RAN, timeout=420_000)
+    page.screenshot(path=SCREENSHOTS / "05_learner_after_run_all.png", full_page=True)
+
+    stderr = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+    assert stderr.count() == 0, "errors or stderr:\n" + "\n---\n".join(stderr.all_inner_texts())
+    shown = "\n".join(page.locator(".jp-OutputArea-output").all_inner_texts())
+    assert "Traceback" not in shown and "NotImplementedError" not in shown
+    exercises = ["5.1", "5.2", "5.3"]
+    assert [e for e, outcome in fmt.verdict_lines(shown) if outcome == "not attempted"] == exercises, shown[:2000]
+    assert "from here on this lesson uses the course's version" in shown
+
+    # The learner types a right answer for 5.1, runs its cell, then the check below it.
+    answer = page.locator(".jp-CodeCell").filter(has_text=fmt.stub("5.1")).first
+    answer.scroll_into_view_if_needed()
+    answer.locator(".cm-content").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(_answer_source("5.1"))
+    page.keyboard.press("Shift+Enter")  # runs the answer, selects the check cell
+    page.keyboard.press("Shift+Enter")  # runs the check
+    check = page.locator(".jp-CodeCell").filter(has_text="check_cnn(ChapterCNN)").first
+    from playwright.sync_api import expect
+
+    expect(check.locator(".jp-OutputArea-output")).to_have_text(fmt.verdict("5.1").strip(), timeout=60_000)
+    check.screenshot(path=SCREENSHOTS / "05_check_after_answer.png")
     page.close()

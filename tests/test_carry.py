@@ -36,8 +36,9 @@ def test_an_answer_keeps_its_verdict_after_the_trip(answers, exercise, kind, ind
         case.check(copy)
         assert capsys.readouterr().out == fmt.verdict(exercise)
     else:
-        with pytest.raises((checks.WrongAnswer, checks.AnswerError)):
-            case.check(copy)
+        with pytest.raises((checks.WrongAnswer, checks.AnswerError)) as rejected:
+            case.check.strict(copy)
+        assert rejected.value.mistake == case.mistakes[index]
 
 
 def test_a_notebook_function_travels_by_value_with_the_globals_it_uses(answers):

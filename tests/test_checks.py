@@ -259,7 +259,7 @@ class TransformRightOtherwise(ItemRight):
 
     def __getitem__(self, index):
         waveform, target, label = super().__getitem__(index)
-        return torch.tensor(self.transform(waveform.numpy())).float(), target, label
+        return torch.as_tensor(self.transform(waveform.numpy())).float(), target, label
 
 
 class TransformIgnored(TransformRight):
@@ -471,7 +471,7 @@ def accuracy_concatenated(model, loader, device):
             x, y = batch[0].to(device), batch[1].to(device)
             predictions.append(model(x).argmax(1))
             truth.append(y)
-    return (torch.cat(predictions) == torch.cat(truth)).float().mean()
+    return (torch.cat(predictions) == torch.cat(truth)).float().mean().item()
 
 
 def accuracy_over_the_dataset(model, loader, device):
@@ -696,6 +696,12 @@ def datasets_by_hand(train, val, audio_dir, categories, augment):
             make(val, audio_dir, categories, transform=mel_spectrogram_db, cache=True))
 
 
+def datasets_cached_on_disk(train, val, audio_dir, categories, augment):
+    folder = Path(tempfile.mkdtemp(prefix="spectrograms-"))
+    return (datasets.WavDataset(train, audio_dir, categories, mel_spectrogram_db, augment, cache=folder),
+            datasets.WavDataset(val, audio_dir, categories, mel_spectrogram_db, cache=folder))
+
+
 def datasets_uncached(train, val, audio_dir, categories, augment):
     return (datasets.WavDataset(train, audio_dir, categories, mel_spectrogram_db, augment),
             datasets.WavDataset(val, audio_dir, categories, mel_spectrogram_db))
@@ -855,78 +861,98 @@ class Case:
     check: object
     right: list
     wrong: list
+    mistakes: list[str]  # the mistake that each wrong answer must be told, in the same order
 
 
 CASES = {
     "1.1": Case(checks.check_split,
                 [lambda m, c, f=1: split_by_fold(select_categories(m, c), f), split_query, split_loop],
-                [split_no_filter, split_keeps_val_in_train, split_swapped, split_at_random]),
+                [split_no_filter, split_keeps_val_in_train, split_swapped, split_at_random],
+                ["categories-not-kept", "val-fold-in-train", "val-not-the-fold", "val-not-the-fold"]),
     "1.2": Case(checks.check_download,
                 [download_streaming_to_part, download_urllib, download_copying_the_raw_stream],
                 [download_saves_error_pages, download_streams_into_destination, download_leaves_temporary_file,
-                 download_wants_a_string]),
+                 download_wants_a_string],
+                ["no-error-raised", "broken-file-kept", "temporary-left-on-error", "raised"]),
     "2.1": Case(checks.check_frame_count,
                 [lambda n, hop: 1 + n // hop, lambda n, hop: len(range(0, n + 1, hop)),
                  lambda n, hop: math.floor(n / hop) + 1],
-                [lambda n, hop: n // hop, lambda n, hop: math.ceil(n / hop), lambda n, hop: 1 + (n - 2048) // hop]),
+                [lambda n, hop: n // hop, lambda n, hop: math.ceil(n / hop), lambda n, hop: 1 + (n - 2048) // hop],
+                ["frame-count", "frame-count", "frame-count"]),
     "2.2": Case(checks.check_mel_spectrogram,
                 [mel_librosa, mel_by_hand, mel_in_librosa_defaults, mel_spectrogram_db],
                 [mel_without_fmax, mel_amplitude_db, mel_without_ref, mel_transposed, mel_float64, mel_power_only,
-                 mel_short_hop]),
+                 mel_short_hop],
+                ["values-differ", "values-differ", "not-relative-to-max", "transposed", "not-float32", "not-relative-to-max", "wrong-shape"]),
     "3.1": Case(checks.check_getitem,
                 [ItemRight, ItemFromNumpy, datasets.WavDataset],
-                [ItemEsc50Target, ItemSortedTarget, ItemNumpy, ItemFloat64, ItemNoLabel]),
+                [ItemEsc50Target, ItemSortedTarget, ItemNumpy, ItemFloat64, ItemNoLabel],
+                ["target-not-from-categories", "target-not-from-categories", "not-a-tensor", "not-float32", "not-a-triple"]),
     "3.2": Case(checks.check_transform_dataset,
                 [TransformRight, TransformRightOtherwise, datasets.WavDataset],
-                [TransformIgnored, TransformEager, TransformKeepsDtype, TransformGetsTensor, TransformTwice]),
+                [TransformIgnored, TransformEager, TransformKeepsDtype, TransformGetsTensor, TransformTwice],
+                ["transform-ignored", "transform-in-init", "not-float32", "transform-gets-tensor", "transform-not-once-per-read"]),
     "4.1": Case(checks.check_frames,
                 [lambda w, n: w.reshape(len(w), -1, n), frames_view, frames_unfold],
-                [frames_flat, frames_interleaved, frames_wrong_order]),
+                [frames_flat, frames_interleaved, frames_wrong_order],
+                ["wrong-shape", "frames-mix-clips", "wrong-shape"]),
     "4.2": Case(checks.check_count_trainable,
                 [lambda m: sum(p.numel() for p in m.parameters() if p.requires_grad),
                  lambda m: models.count_parameters(m)[0],
                  lambda m: sum(map(torch.numel, filter(lambda p: p.requires_grad, m.parameters())))],
                 [lambda m: models.count_parameters(m)[1], lambda m: len([p for p in m.parameters() if p.requires_grad]),
-                 lambda m: sum(p.numel() for p in m.parameters() if not p.requires_grad)]),
+                 lambda m: sum(p.numel() for p in m.parameters() if not p.requires_grad)],
+                ["counts-frozen", "sum-numel", "counts-the-frozen"]),
     "4.3": Case(checks.check_lstm,
                 [LstmRight, LstmLastOutput, models.FramedLSTM],
-                [LstmNotBatchFirst, LstmFirstStep, LstmSoftmax, LstmUnframed]),
+                [LstmNotBatchFirst, LstmFirstStep, LstmSoftmax, LstmUnframed],
+                ["lstm-across-batch", "ignores-the-end", "softmax", "lstm-across-batch"]),
     "5.1": Case(checks.check_cnn,
                 [CnnExplicit, CnnPoolThenRelu, models.SpectrogramCNN],
-                [CnnNoPadding, CnnAveragePooling, CnnSoftmax, CnnFixedFlatten, CnnNoRelu, CnnNoChannelAxis]),
+                [CnnNoPadding, CnnAveragePooling, CnnSoftmax, CnnFixedFlatten, CnnNoRelu, CnnNoChannelAxis],
+                ["wrong-size", "wrong-scores", "softmax", "linear-size", "wrong-scores", "no-channel-axis"]),
     "5.2": Case(checks.check_evaluate,
                 [accuracy_counting, accuracy_concatenated, accuracy_over_the_dataset, training.accuracy_on],
                 [accuracy_in_train_mode, accuracy_with_gradients, accuracy_not_moved, error_rate,
-                 accuracy_mean_of_batches, accuracy_pairs]),
+                 accuracy_mean_of_batches, accuracy_pairs],
+                ["train-mode", "gradients-on", "not-moved", "error-rate", "mean-of-batches", "raised"]),
     "5.3": Case(checks.check_train_epoch,
                 [epoch_right, epoch_zero_grad_last, epoch_over_the_dataset, training.train_one_epoch],
                 [_epoch_with(m) for m in ("eval mode", "not moved", "no zero_grad", "zero_grad before step",
-                                          "no step", "nll on scores", "last loss", "mean of batches")]),
+                                          "no step", "nll on scores", "last loss", "mean of batches")],
+                ["eval-mode", "not-moved", "no-zero-grad", "weights-unchanged", "weights-unchanged", "wrong-steps", "wrong-mean-loss", "wrong-mean-loss"]),
     "6.1": Case(checks.check_time_shift,
                 [time_shift, shift_by_concatenation],
-                [shift_rolled, shift_backwards, shift_fills_zero]),
+                [shift_rolled, shift_backwards, shift_fills_zero],
+                ["wraps-around", "wrong-direction", "fill"]),
     "6.2": Case(checks.check_random_shift,
                 [ShiftRight, ShiftWithRandom, ShiftWithNumpy, RandomTimeShift],
-                [ShiftUpperBoundExcluded, ShiftDrawnOnce, ShiftOnlyLater, ShiftAlongMels, ShiftRolled, ShiftFixedFraction, ShiftUnseeded]),
+                [ShiftUpperBoundExcluded, ShiftDrawnOnce, ShiftOnlyLater, ShiftAlongMels, ShiftRolled, ShiftFixedFraction, ShiftUnseeded],
+                ["wrong-range", "drawn-once", "one-way", "never-shifts", "not-a-shift", "ignores-max-fraction", "not-seeded"]),
     "6.3": Case(checks.check_augmented_datasets,
-                [datasets.spectrogram_datasets, datasets_by_hand, datasets_uncached],
+                [datasets.spectrogram_datasets, datasets_by_hand, datasets_cached_on_disk],
                 [datasets_both_augmented, datasets_augment_in_cached_transform, datasets_not_augmented,
-                 datasets_swapped]),
+                 datasets_swapped, datasets_uncached],
+                ["val-augmented", "augment-cached", "train-not-augmented", "val-augmented", "not-cached"]),
     "7.1": Case(checks.check_new_head,
                 [head_right, head_by_loop],
-                [head_not_frozen, head_frozen_too, head_stacked, head_not_returned]),
+                [head_not_frozen, head_frozen_too, head_stacked, head_not_returned],
+                ["body-not-frozen", "head-frozen", "wrong-head", "not-returned"]),
     "7.2": Case(checks.check_finetune_optimizer,
                 [finetune_right, finetune_default_lr],
-                [finetune_everything, finetune_still_frozen, finetune_swapped_rates, finetune_whole_body]),
+                [finetune_everything, finetune_still_frozen, finetune_swapped_rates, finetune_whole_body],
+                ["other-parameters", "layer4-frozen", "head-rate", "too-much-unfrozen"]),
     "8.1": Case(checks.check_fold_summary,
                 [lambda v: (np.mean(v), np.std(v, ddof=1)), lambda v: (statistics.mean(v), statistics.stdev(v)),
                  lambda v: (sum(v) / len(v), math.sqrt(sum((x - sum(v) / len(v)) ** 2 for x in v) / (len(v) - 1)))],
                 [lambda v: (np.mean(v), np.std(v)), lambda v: (np.mean(v), np.var(v, ddof=1)),
-                 lambda v: (np.median(v), np.std(v, ddof=1))]),
+                 lambda v: (np.median(v), np.std(v, ddof=1))],
+                ["population-std", "wrong-std", "wrong-mean"]),
     "8.2": Case(checks.check_compare_folds,
                 [crossval.compare_folds, compare_by_loop, compare_with_pandas],
                 [compare_by_position, compare_ties_as_worse, compare_reversed, compare_means_only,
-                 compare_common_folds]),
+                 compare_common_folds],
+                ["not-by-fold", "ties-counted", "wrong-mean", "not-by-fold", "different-folds-accepted"]),
 }
 RIGHT = [(exercise, i) for exercise, case in CASES.items() for i in range(len(case.right))]
 WRONG = [(exercise, i) for exercise, case in CASES.items() for i in range(len(case.wrong))]
@@ -941,6 +967,7 @@ def test_every_exercise_of_the_course_has_its_cases():
     assert sorted(CASES) == sorted(catalogue)
     for exercise, case in CASES.items():
         assert len(case.right) >= 2 and len(case.wrong) >= 3, exercise
+        assert len(case.mistakes) == len(case.wrong), exercise
         assert case.check.exercise == exercise
         assert case.check.__name__ in catalogue[exercise].check  # the check cell calls this check
 
@@ -953,27 +980,88 @@ def test_check_accepts_a_right_answer(exercise, index, capsys):
 
 
 @pytest.mark.parametrize(("exercise", "index"), WRONG, ids=[f"{e}-wrong-{i}" for e, i in WRONG])
-def test_check_rejects_a_wrong_answer_with_a_hint(exercise, index, capsys):
+def test_check_rejects_a_wrong_answer_naming_its_mistake(exercise, index, capsys):
     case = CASES[exercise]
     with pytest.raises((checks.WrongAnswer, checks.AnswerError)) as rejected:
-        case.check(case.wrong[index])
-    assert len(str(rejected.value)) > 20, f"{_name(case.wrong[index])}: the hint is {str(rejected.value)!r}"
+        case.check.strict(case.wrong[index])
+    assert rejected.value.mistake == case.mistakes[index], f"{_name(case.wrong[index])}: {rejected.value}"
+    assert len(str(rejected.value)) > 20
     assert fmt.verdicts(capsys.readouterr().out) == []
 
 
-def test_a_stub_is_reported_as_not_answered_and_keeps_its_message():
-    def stub(*args):
-        raise NotImplementedError(fmt.stub_message("5.3"))
+@pytest.mark.parametrize(("exercise", "index"), WRONG, ids=[f"{e}-wrong-{i}" for e, i in WRONG])
+def test_a_check_cell_shows_a_wrong_answer_and_does_not_raise(exercise, index, capsys):
+    case = CASES[exercise]
+    case.check(case.wrong[index])
+    shown = capsys.readouterr().out
+    assert fmt.verdict_lines(shown) in ([(exercise, "wrong")], [(exercise, "error")]), shown
+    assert case.mistakes[index] in shown.splitlines()[0] or case.mistakes[index] == "raised"
+    assert "course_utils" not in shown, "the check's own frames are not the learner's business"
 
+
+def _stub(exercise):
+    def stub(*args, **kwargs):
+        raise NotImplementedError(fmt.stub_message(exercise))
+
+    return stub
+
+
+def test_a_stub_is_one_line_that_says_what_to_do_and_what_happens_next(capsys):
+    checks.check_train_epoch(_stub("5.3"))
+    shown = capsys.readouterr().out
+    assert shown.count("\n") == 1 and fmt.verdict_lines(shown) == [("5.3", "not attempted")]
+    assert "run that cell, then this one" in shown and "course's version" in shown
     with pytest.raises(NotImplementedError, match=re.escape(fmt.stub_message("5.3"))):
-        checks.check_train_epoch(stub)
+        checks.check_train_epoch.strict(_stub("5.3"))
+
+
+def test_an_answer_using_another_unanswered_exercise_says_which():
+    frame_waveforms = _stub("4.1")
+
+    class LstmUsingFrames(LstmRight):
+        def forward(self, waveforms):
+            _, (hidden, _) = self.lstm(frame_waveforms(waveforms, self.frame_length))
+            return self.head(hidden[-1])
+
+    verdict = checks.check_lstm.verdict(LstmUsingFrames)
+    assert verdict.outcome == "not attempted" and "exercise 4.1" in verdict.text()
+
+
+def test_an_error_shows_the_learners_own_lines_and_a_hint(capsys):
+    checks.check_cnn(CnnNoChannelAxis)
+    shown = capsys.readouterr().out
+    lines = shown.splitlines()
+    assert lines[0] == "Exercise 5.1: your code raised an error [no-channel-axis]:"
+    assert any("in forward" in line and "test_checks.py" in line for line in lines)  # the answer's own frame
+    assert "course_utils" not in shown and "torch/nn" not in shown  # neither the check's frames nor torch's
+    assert lines[-1].startswith("Hint: The model receives (batch, mels, frames)")
+    assert len(lines) < 12
 
 
 def test_an_error_in_the_answer_is_named_and_a_type_error_gets_a_hint():
     with pytest.raises(checks.AnswerError, match=r"TypeError.*\n.*\(str, pathlib\.\w*Path\)"):
-        checks.check_download(download_wants_a_string)
+        checks.check_download.strict(download_wants_a_string)
     with pytest.raises(checks.AnswerError, match="ValueError: too many values to unpack"):
-        checks.check_evaluate(accuracy_pairs)
+        checks.check_evaluate.strict(accuracy_pairs)
+
+
+def test_a_fault_of_the_check_itself_is_shown_without_stopping_the_lesson(monkeypatch, capsys):
+    from course_utils.checks import lesson8
+
+    monkeypatch.setattr(lesson8, "CrossValidation", None)  # as if the check had a bug
+    checks.check_fold_summary(lambda values: (0.0, 0.0))
+    shown = capsys.readouterr().out
+    assert fmt.verdict_lines(shown) == [("8.1", "check failed")] and "please report it" in shown
+
+
+def test_what_the_answer_prints_stays_visible_before_the_verdict(capsys):
+    def noisy(n_samples, hop_length):
+        print("working on it")
+        return 1 + n_samples // hop_length
+
+    checks.check_frame_count(noisy)
+    shown = capsys.readouterr().out
+    assert shown.startswith("working on it\n") and shown.endswith(fmt.verdict("2.1"))
 
 
 def test_checks_leave_the_random_generators_as_they_were(capsys):
@@ -982,6 +1070,7 @@ def test_checks_leave_the_random_generators_as_they_were(capsys):
     random.seed(3), np.random.seed(3), torch.manual_seed(3)
     checks.check_random_shift(ShiftRight)
     checks.check_cnn(CnnExplicit)
+    checks.check_cnn(CnnNoChannelAxis)
     assert (random.random(), np.random.rand(), torch.rand(()).item()) == expected
 
 
@@ -990,11 +1079,7 @@ def test_answer_or_course_keeps_a_right_answer_and_replaces_any_other(capsys):
     assert capsys.readouterr().out == ""
     assert checks.answer_or_course("5.3", _epoch_with("no zero_grad")) is training.train_one_epoch
     assert "Exercise 5.3 is not correct yet" in capsys.readouterr().out
-
-    def stub(*args):
-        raise NotImplementedError(fmt.stub_message("5.1"))
-
-    assert checks.answer_or_course("5.1", stub) is models.SpectrogramCNN
+    assert checks.answer_or_course("5.1", _stub("5.1")) is models.SpectrogramCNN
     assert "Exercise 5.1 is not answered yet" in capsys.readouterr().out
 
 

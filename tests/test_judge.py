@@ -23,6 +23,10 @@ RIGHT_SPLIT = """def train_val_split(metadata, categories, val_fold=1):
 WRONG_SPLIT = RIGHT_SPLIT.replace('chosen[chosen["fold"] != val_fold]', "chosen")
 
 
+WRONG_VERDICT = {"ename": "WrongAnswer", "evalue": "In train_val_split(metadata, ['cow', 'dog']) no training row may "
+                 "come from fold 1.", "mistake": "val-fold-in-train"}
+
+
 def _defined(source: str, name: str = "train_val_split"):
     notebook = {"__name__": "__main__"}
     exec(source, notebook)
@@ -45,14 +49,14 @@ def test_the_judge_gives_the_checks_verdict_or_its_exception(answers, capsys):
     assert judge("1.1", answers / "1.1.pickle") == {"stdout": fmt.verdict("1.1"), "error": None}
     carry("1.1", _defined(WRONG_SPLIT))
     outcome = judge("1.1", answers / "1.1.pickle")
-    assert outcome["error"] == {"ename": "WrongAnswer", "evalue": "No training row may come from fold 1."}
+    assert outcome["error"] == WRONG_VERDICT
     assert capsys.readouterr().out == ""  # what the check and the answer print is kept, not shown
 
 
 def test_an_answer_file_that_does_not_load_is_the_learners_error(answers):
     (answers / "1.1.pickle").write_bytes(b"not a pickle")
     outcome = judge("1.1", answers / "1.1.pickle")
-    assert outcome["error"]["ename"] == "AnswerError"
+    assert (outcome["error"]["ename"], outcome["error"]["mistake"]) == ("AnswerError", "not-loadable")
     assert outcome["error"]["evalue"].startswith("the answer could not be loaded in the grader's own process")
 
 
@@ -61,7 +65,7 @@ def test_a_check_replaced_in_the_kernel_does_not_reach_the_judge(answers, monkey
     monkeypatch.setattr(checks, "check_split", lambda answer: print(fmt.verdict("1.1"), end=""))
     carry("1.1", _defined(WRONG_SPLIT))
     outcome = _outside(answers, "1.1")
-    assert outcome["error"] == {"ename": "WrongAnswer", "evalue": "No training row may come from fold 1."}
+    assert outcome["error"] == WRONG_VERDICT
     carry("1.1", _defined(RIGHT_SPLIT))
     assert _outside(answers, "1.1") == {"stdout": fmt.verdict("1.1"), "error": None, "failure": None}
 
@@ -90,10 +94,10 @@ def test_outcomes_from_outside_the_kernel_replace_what_the_kernel_recorded():
     forged_in_kernel = [{"event": "start", "cell": 1, "tag": ["1.1", "check"], "line": "carry"},
                         {"event": "end", "cell": 1, "tag": ["1.1", "check"], "error": None, "failure": None,
                          "stdout": fmt.verdict("1.1")}]
-    judged = {"1.1": {"stdout": "", "error": {"ename": "WrongAnswer", "evalue": "No training row may come from fold 1."},
-                      "failure": None}}
+    judged = {"1.1": {"stdout": "", "error": WRONG_VERDICT, "failure": None}}
     results, _ = grader.classify(lessons()["01_data"], forged_in_kernel, judged=judged)
-    assert (results[0].result, results[0].detail) == ("wrong", "No training row may come from fold 1.")
+    assert (results[0].result, results[0].detail, results[0].mistake) == ("wrong", WRONG_VERDICT["evalue"],
+                                                                          "val-fold-in-train")
     no_verdict = {"1.1": {"stdout": "", "error": None, "failure": "no verdict", "detail": "exit code -9: "}}
     results, _ = grader.classify(lessons()["01_data"], forged_in_kernel, judged=no_verdict)
     assert results[0].result == "error" and "without a verdict" in results[0].detail

@@ -24,7 +24,7 @@ def python_files() -> list[Path]:
 
 def test_the_scan_covers_the_package_scripts_and_tests():
     names = {p.name for p in python_files()}
-    assert {"checks.py", "build_notebooks.py", "build_site.py", "run_chapter.py", "test_site.py"} <= names
+    assert {"core.py", "build_notebooks.py", "build_site.py", "run_chapter.py", "test_site.py"} <= names
 
 
 @pytest.mark.parametrize("literal", LITERALS + ['"course"'])

@@ -146,20 +146,34 @@ def _error(ename: str, evalue: str) -> dict:
     return {"output_type": "error", "ename": ename, "evalue": evalue, "traceback": []}
 
 
+def _stdout(text: str) -> dict:
+    return {"output_type": "stream", "name": "stdout", "text": text}
+
+
 STUB_CELL = f"def f():\n    {fmt.stub('1.1')}"
 CHECK_CELL = f"{fmt.CHECK_MARK}\ncheck(f)"
-WAITING = [(STUB_CELL, []), (CHECK_CELL, [_error("NotImplementedError", "Exercise 1.1")])]
+NOT_ANSWERED = fmt.verdict_head("1.1", "not attempted") + ". Write your code ...\n"
+WAITING = [(STUB_CELL, []), (CHECK_CELL, [_stdout(NOT_ANSWERED)])]
 
 
-def test_a_learner_copy_with_only_its_exercises_waiting_passes(run_chapter):
-    notebook = _executed(("x = 1", []), *WAITING, ("print(x)", [{"output_type": "stream", "name": "stdout", "text": "1"}]))
+def test_a_learner_copy_whose_checks_all_say_not_answered_passes(run_chapter):
+    notebook = _executed(("x = 1", []), *WAITING, ("print(x)", [_stdout("1")]))
     assert run_chapter.problems(notebook, learner_copy=True) == []
 
 
-def test_an_error_outside_the_exercises_is_reported(run_chapter):
+def test_any_error_is_reported_even_a_stubs(run_chapter):
     notebook = _executed(*WAITING, ("f()", [_error("NotImplementedError", "Exercise 1.1")]))
     assert run_chapter.problems(notebook, learner_copy=True) == [
         "NotImplementedError: Exercise 1.1 in the cell starting 'f()'"]
+
+
+def test_a_widget_that_a_saved_notebook_cannot_show_is_reported(run_chapter):
+    widget = {"output_type": "display_data", "metadata": {},
+              "data": {"text/plain": "Training: 0%", "application/vnd.jupyter.widget-view+json": {"model_id": "1"}}}
+    explorer = {**widget, "metadata": {fmt.SNAPSHOT_KEY: {"png": ""}}}
+    notebook = _executed(("fit(model)", [widget]), ("Explorer().show()", [explorer]))
+    assert run_chapter.problems(notebook, learner_copy=False) == [
+        "a widget without a snapshot (saved, it shows 'model not found') in the cell starting 'fit(model)'"]
 
 
 def test_stderr_is_reported_even_in_a_passing_cell(run_chapter):
@@ -168,16 +182,22 @@ def test_stderr_is_reported_even_in_a_passing_cell(run_chapter):
         "stderr output in the cell starting 'import warnings'"]
 
 
-def test_an_exercise_that_does_not_wait_is_reported(run_chapter):
-    notebook = _executed((STUB_CELL, []), (CHECK_CELL, []))
-    assert run_chapter.problems(notebook, learner_copy=True) == [
-        "exercises ['1.1'] should all be waiting for the learner; these were: []"]
+def test_a_check_that_says_nothing_or_the_wrong_thing_is_reported(run_chapter):
+    silent = _executed((STUB_CELL, []), (CHECK_CELL, []))
+    assert run_chapter.problems(silent, learner_copy=True) == [
+        "the check cell 'check(f)' said ''; expected one verdict, 'not attempted'",
+        "exercises ['1.1'] should each get a verdict; these did: []"]
+    raised = _executed((STUB_CELL, []), (CHECK_CELL, [_error("NotImplementedError", "Exercise 1.1")]))
+    assert run_chapter.problems(raised, learner_copy=True)[0] == (
+        f"NotImplementedError: Exercise 1.1 in the cell starting {fmt.CHECK_MARK!r}")
 
 
-def test_in_a_solution_every_error_counts(run_chapter):
+def test_in_a_solution_every_check_must_say_correct(run_chapter):
     notebook = _executed(*WAITING)
     assert run_chapter.problems(notebook, learner_copy=False) == [
-        f"NotImplementedError: Exercise 1.1 in the cell starting {fmt.CHECK_MARK!r}"]
+        "the check cell 'check(f)' said [('1.1', 'not attempted')]; expected one verdict, 'correct'"]
+    right = _executed((CHECK_CELL, [_stdout(fmt.verdict("1.1"))]))
+    assert run_chapter.problems(right, learner_copy=False) == []
 
 
 @pytest.mark.slow

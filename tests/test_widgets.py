@@ -167,3 +167,27 @@ def test_prediction_explorer_describes_the_clip_by_its_true_category(chapter):
     explorer.mistakes_only.value = True
     explorer.redraw()
     assert explorer.caption.value == "<p>No mistakes to show: the model got every validation clip right.</p>"
+
+
+def test_the_prediction_title_fits_its_picture_and_the_picture_is_shown_sharp_at_its_size(chapter):
+    import io
+
+    import pandas as pd
+    from matplotlib.image import imread
+
+    from course_utils.widgets import SHOWN_DPI, figure_png
+
+    categories = ["dog", "chirping_birds", "vacuum_cleaner", "crackling_fire"]
+    row = pd.Series({"filename": "5-200334-A-14.wav", "true": "chirping_birds", "predicted": "crackling_fire",
+                     **dict(zip(categories, [0.1, 0.2, 0.3, 0.4]))})
+    fig = prediction_figure(row, categories)
+    fig.canvas.draw()
+    title = fig.axes[0].title.get_window_extent()
+    assert 0 <= title.x0 and title.x1 <= fig.bbox.width and title.y1 <= fig.bbox.height
+    drawn = imread(io.BytesIO(figure_png(fig)))
+    assert drawn.shape[1] == round(fig.get_figwidth() * 2 * SHOWN_DPI)  # twice the shown width: sharp
+    dataset = WavDataset(chapter.val, chapter.audio_dir, chapter.categories, mel_spectrogram_db)
+    explorer = PredictionExplorer(_Fixed(), dataset, chapter.categories)
+    explorer.redraw()
+    assert explorer.image.layout.width == f"{round(explorer.figure.get_figwidth() * SHOWN_DPI)}px"
+    assert explorer.snapshot()["width"] == explorer.image.layout.width.removesuffix("px")

@@ -54,6 +54,7 @@ class ExerciseResult:
     exercise: str
     result: str  # one of RESULTS
     detail: str = ""
+    mistake: str = ""  # for "wrong" and "error": the id of the mistake the check's hint names
 
 
 @dataclass
@@ -270,10 +271,11 @@ def _judge(exercise, check: dict, answer: dict | None, unanswered: bool, cell_se
             return ExerciseResult(exercise.id, "correct")
         return ExerciseResult(exercise.id, "error", "the check ran but did not print its verdict")
     name, value = error["ename"], error["evalue"]
+    mistake = error.get("mistake") or ""
     if name == "WrongAnswer":
-        return ExerciseResult(exercise.id, "wrong", value)
+        return ExerciseResult(exercise.id, "wrong", value, mistake)
     if name in ("AnswerError", "CannotCarry"):  # the message names the learner's exception itself
-        return ExerciseResult(exercise.id, "error", value)
+        return ExerciseResult(exercise.id, "error", value, mistake)
     if name == "NotImplementedError" and value == stub_message(exercise.id):
         return ExerciseResult(exercise.id, "not attempted", "the exercise's stub still raises NotImplementedError")
     if name == "NameError" and unanswered:

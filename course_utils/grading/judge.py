@@ -4,7 +4,8 @@ The grader starts one such process per exercise (as the submission's user, in it
 writes a one-time token to its standard input. The process reads the token, imports the
 course's checks, loads the answer (course_utils.grading.carry) and runs the exercise's check on
 it; its last line of output is the token, a space, and the outcome as JSON:
-{"stdout": what the check printed, "error": {"ename": ..., "evalue": ...} | null}.
+{"stdout": what the check printed, "error": {"ename": ..., "evalue": ..., "mistake": ...} | null},
+where "mistake" is the id of the mistake the check's hint names (course_utils.checks.core).
 A process that ends without that line (killed, os._exit, too little memory) gave no verdict.
 """
 
@@ -26,7 +27,7 @@ def judge(exercise: str, answer_path: Path) -> dict:
     from .exercises import exercise_by_id
 
     checks = importlib.import_module("course_utils.checks")
-    check = getattr(checks, exercise_by_id(exercise).check_function)
+    check = getattr(checks, exercise_by_id(exercise).check_function).strict  # raises where the check cell shows
     printed, error = io.StringIO(), None
     try:
         with contextlib.redirect_stdout(printed):
@@ -34,10 +35,11 @@ def judge(exercise: str, answer_path: Path) -> dict:
                 answer = pickle.loads(answer_path.read_bytes())
             except Exception as problem:  # noqa: BLE001  (whatever stops the answer from loading)
                 raise checks.AnswerError(f"the answer could not be loaded in the grader's own process "
-                                         f"({type(problem).__name__}: {problem})") from None
+                                         f"({type(problem).__name__}: {problem})", None, mistake="not-loadable") from None
             check(answer)
     except BaseException as problem:  # noqa: BLE001  (SystemExit and KeyboardInterrupt are the learner's too)
-        error = {"ename": type(problem).__name__, "evalue": str(problem)[:OUTPUT_TAIL]}
+        error = {"ename": type(problem).__name__, "evalue": str(problem)[:OUTPUT_TAIL],
+                 "mistake": getattr(problem, "mistake", None)}
     return {"stdout": printed.getvalue()[-OUTPUT_TAIL:], "error": error}
 
 
