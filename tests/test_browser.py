@@ -245,7 +245,8 @@ ALL_RAN = """() => {
 
 
 def _open(page, base: str, token: str, name: str) -> None:
-    page.goto(f"{base}/lab/tree/{name}?token={token}")
+    """Open the notebook alone, in a workspace of its own (no tab of another test restored)."""
+    page.goto(f"{base}/lab/workspaces/{name.split('_')[0]}/tree/{name}?token={token}&reset")
     page.wait_for_selector(".jp-Notebook .jp-Cell")
     page.wait_for_load_state("networkidle")
     _accept_kernel_dialog(page)
@@ -271,7 +272,7 @@ def test_an_untouched_learner_copy_runs_to_the_end_and_a_typed_answer_is_checked
     # Kernel > Restart Kernel and Run All Cells..., confirmed, as a learner does it.
     with _explained_timeout(page, prompts, "Restart and Run All could not be chosen", "05_timeout.png"):
         page.locator(".lm-MenuBar-itemLabel", has_text="Kernel").first.click()
-        page.locator("li[data-command='notebook:restart-run-all']").click()
+        page.locator("li.lm-Menu-item", has_text="Restart Kernel and Run All Cells").click()
         page.locator(".jp-Dialog button.jp-mod-accept").click()
     with _explained_timeout(page, prompts, "Restart and Run All did not reach the last cell", "05_timeout.png"):
         page.wait_for_function(ALL_RAN, timeout=420_000)
@@ -280,10 +281,21 @@ def test_an_untouched_learner_copy_runs_to_the_end_and_a_typed_answer_is_checked
     stderr = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
     assert stderr.count() == 0, "errors or stderr:\n" + "\n---\n".join(stderr.all_inner_texts())
     shown = "\n".join(page.locator(".jp-OutputArea-output").all_inner_texts())
-    assert "Traceback" not in shown and "NotImplementedError" not in shown
+    assert "Traceback" not in shown
+    assert "NotImplementedError:" not in shown and "course_utils/checks" not in shown
     exercises = ["5.1", "5.2", "5.3"]
     assert [e for e, outcome in fmt.verdict_lines(shown) if outcome == "not attempted"] == exercises, shown[:2000]
     assert "from here on this lesson uses the course's version" in shown
+
+    check = page.locator(".jp-CodeCell").filter(has_text="check_cnn(ChapterCNN)").first
+    check.scroll_into_view_if_needed()
+    check.screenshot(path=SCREENSHOTS / "05_check_not_answered.png")
+    # The explorer's picture is shown at its size, from twice as many pixels (sharp), title inside.
+    picture = page.locator("img.widget-image").first
+    picture.scroll_into_view_if_needed()
+    natural = picture.evaluate("img => img.naturalWidth")
+    assert abs(2 * picture.bounding_box()["width"] - natural) <= 2, (picture.bounding_box(), natural)
+    page.locator(".widget-vbox").filter(has=picture).first.screenshot(path=SCREENSHOTS / "05_explorer.png")
 
     # The learner types a right answer for 5.1, runs its cell, then the check below it.
     answer = page.locator(".jp-CodeCell").filter(has_text=fmt.stub("5.1")).first
@@ -293,7 +305,6 @@ def test_an_untouched_learner_copy_runs_to_the_end_and_a_typed_answer_is_checked
     page.keyboard.insert_text(_answer_source("5.1"))
     page.keyboard.press("Shift+Enter")  # runs the answer, selects the check cell
     page.keyboard.press("Shift+Enter")  # runs the check
-    check = page.locator(".jp-CodeCell").filter(has_text="check_cnn(ChapterCNN)").first
     from playwright.sync_api import expect
 
     expect(check.locator(".jp-OutputArea-output")).to_have_text(fmt.verdict("5.1").strip(), timeout=60_000)
