@@ -8,7 +8,9 @@ What the lessons import, in the order the chapter meets it:
 - training, crossval, transfer: training and evaluation loops, five folds, transfer from other sounds;
 - plots, widgets, listen: figures, explorers and captioned players; describe and alt_text: each
   figure and clip in words, for readers who cannot see or hear it;
-- checks: the exercises' checks (the learners' check cells import them by this path);
+- checks: the exercises' checks, one module per lesson (the learners' check cells import them
+  from course_utils.checks);
+- progress: progress bars that a saved notebook keeps as text;
 - doctor: `python -m course_utils doctor`, the set-up check.
 
 Shared by both: constants (every fixed number and name) and notebook_format (the notebooks'

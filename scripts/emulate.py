@@ -8,8 +8,8 @@ each lesson's first cell installs it, from this checkout's committed state throu
 Fails if pip would change any package already there, and prints what it would add.
 binder: a virtual environment built only from binder/requirements.txt and binder/postBuild.
 Then every lesson runs there (scripts.run_chapter), with each lesson's time and peak memory:
-in Colab the learners' copies, which the Colab badges open (nothing may fail but the exercises
-waiting for the learner, nothing may write to stderr); in Binder the solutions, each kernel
+in Colab the learners' copies, which the Colab badges open (nothing may fail, every check must say
+that its exercise is not answered yet, nothing may write to stderr); in Binder the solutions, each kernel
 under 1.5 GiB. The environments stay in artifacts/envs/, so that the browser test can start
 JupyterLab from Binder's: COURSE_LAB_PYTHON=artifacts/envs/binder/bin/python.
 """

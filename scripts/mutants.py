@@ -14,7 +14,8 @@ above it) and judged by the exercise's check. A mutant is killed when the check 
 yet" (wrong, or its code raised), survives when the check says "correct", and is a fault of the
 check when the check itself fails. Survivors must be listed in scripts/mutants_equivalent.txt with
 the reason their behaviour equals the solution's; an entry that no longer matches a mutant is stale.
-Changes to the message of a `raise` are equivalent by rule: the checks judge that an error is
+Each unchanged solution is judged first and must be accepted. Changes to the message of a
+`raise` are equivalent by rule: the checks judge that an error is
 raised, not its words. Runs each mutant in a worker process with a time limit (POSIX: signal.alarm).
 """
 
@@ -26,6 +27,7 @@ import contextlib
 import copy
 import io
 import json
+import multiprocessing
 import os
 import signal
 import sys
@@ -271,16 +273,26 @@ def run(exercises: list[str], jobs: int) -> tuple[list[Outcome], list[str]]:
     """Every mutant of the exercises judged; (outcomes, stale entries of the equivalent list)."""
     found = solutions()
     equivalent = equivalent_list()
-    work = [(m, found[e]) for e in exercises for m in mutants(found[e])]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    # The solution itself first: a check that rejects it would "kill" every mutant for nothing.
+    work = [(Mutant(e, "the solution, unchanged", found[e].source), found[e]) for e in exercises]
+    work += [(m, found[e]) for e in exercises for m in mutants(found[e])]
+    # Fresh worker processes, not forks: a fork of a process whose torch has run threads can hang.
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
         outcomes = list(pool.map(_judge_mutant, work, chunksize=1))
     for outcome in outcomes:
+        if outcome.where == "the solution, unchanged":
+            outcome.result = "solution accepted" if outcome.result == "survived" else "solution rejected"
+            continue
         reason = equivalent.get((outcome.exercise, outcome.where))
         if reason and outcome.result == "survived":
             outcome.result, outcome.detail = "equivalent", reason
     listed = {(o.exercise, o.where) for o in outcomes if o.result == "equivalent"}
     stale = [f"{e} | {w}" for (e, w) in equivalent if e in exercises and (e, w) not in listed]
     return outcomes, stale
+
+
+def mutants_only(outcomes: list[Outcome]) -> list[Outcome]:
+    return [o for o in outcomes if not o.result.startswith("solution")]
 
 
 def table(outcomes: list[Outcome], exercises: list[str]) -> str:
@@ -322,9 +334,10 @@ def main() -> int:
     seconds = time.perf_counter() - start
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "outcomes.json").write_text(json.dumps([asdict(o) for o in outcomes], indent=1), encoding="utf-8")
-    report = table(outcomes, exercises)
-    bad = [o for o in outcomes if o.result in ("survived", "check failed")]
-    lines = [report, "", f"{len(outcomes)} mutants in {seconds:.0f} s with {args.jobs} worker(s)."]
+    report = table(mutants_only(outcomes), exercises)
+    bad = [o for o in outcomes if o.result in ("survived", "check failed", "solution rejected")]
+    lines = [report, "", f"{len(mutants_only(outcomes))} mutants and {len(exercises)} solutions in {seconds:.0f} s "
+             f"with {args.jobs} worker(s)."]
     lines += [f"{o.result.upper()}: {o.exercise} | {o.where}  [{o.detail}]" for o in bad]
     lines += [f"STALE in {EQUIVALENT.name}: {entry}" for entry in stale]
     (OUT / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -1032,7 +1032,7 @@ def test_an_error_shows_the_learners_own_lines_and_a_hint(capsys):
     shown = capsys.readouterr().out
     lines = shown.splitlines()
     assert lines[0] == "Exercise 5.1: your code raised an error [no-channel-axis]:"
-    assert any("in forward" in line and "test_checks.py" in line for line in lines)  # the answer's own frame
+    assert any(line.endswith(", in forward") for line in lines)  # the answer's own frame
     assert "course_utils" not in shown and "torch/nn" not in shown  # neither the check's frames nor torch's
     assert lines[-1].startswith("Hint: The model receives (batch, mels, frames)")
     assert len(lines) < 12

@@ -202,12 +202,13 @@ def test_each_submission_gets_its_results(graded, name, expected):
 
 @pytest.mark.slow
 def test_the_details_a_learner_reads(graded):
-    assert graded["wrong.ipynb"].results[0].detail == "No training row may come from fold 1."
-    assert graded["tampered_check.ipynb"].results[0].detail == "No training row may come from fold 1."
-    assert graded["patched_check.ipynb"].results[0].detail == "No training row may come from fold 1."
+    hint = "In train_val_split(metadata, ['cow', 'dog']) no training row may come from fold 1."
+    for name in ("wrong.ipynb", "tampered_check.ipynb", "patched_check.ipynb"):
+        assert (graded[name].results[0].detail, graded[name].results[0].mistake) == (hint, "val-fold-in-train")
     assert "no answer reached the grader" in graded["patched_carry.ipynb"].results[0].detail
     assert graded["forged_verdict.ipynb"].results[0].detail.startswith("the check stopped without a verdict")
-    assert graded["error.ipynb"].results[0].detail == "train_val_split raised KeyError: 'categry'"
+    assert graded["error.ipynb"].results[0].detail == ("train_val_split(metadata, ['cow', 'dog']) raised "
+                                                       "KeyError: 'categry'")
     assert graded["kernel_death.ipynb"].results[1].detail == "the kernel died in the cell 'import os / os._exit(1)'"
     assert graded["endless_loop.ipynb"].notes == [
         f"the cell 'while True: / pass' ran past {CELL_SECONDS} s and was interrupted"]

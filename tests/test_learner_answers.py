@@ -1,5 +1,6 @@
-"""Answers written from the learners' copies alone, by someone who had not read the checks: every
-right one must be accepted and every wrong one rejected (tests/learner_answers/ex_N_M.py, where
+"""Answers written from the learners' copies alone, by two people who had not read the checks: every
+right one must be accepted and every wrong one rejected (tests/learner_answers/ex_N_M.py and
+ex_N_M_second.py, one file per exercise and person, where
 `NAME__right_*` and `NAME__wrong_*` are the answers and a comment above each wrong one says what
 is wrong with it)."""
 
@@ -20,7 +21,7 @@ FOLDER = Path(__file__).with_name("learner_answers")
 def _answers() -> list[tuple[str, str, str]]:
     found = []
     for path in sorted(FOLDER.glob("ex_*.py")):
-        exercise = path.stem.removeprefix("ex_").replace("_", ".")
+        exercise = ".".join(path.stem.split("_")[1:3])  # ex_6_2.py and ex_6_2_second.py: 6.2
         for line in path.read_text(encoding="utf-8").splitlines():
             name = line.removeprefix("def ").removeprefix("class ").split("(")[0].split(":")[0]
             if line.startswith(("def ", "class ")) and ("__right_" in name or "__wrong_" in name):
@@ -32,7 +33,7 @@ ANSWERS = _answers()
 
 
 def _load(filename: str, name: str):
-    module_name = f"learner_answers_{Path(filename).stem}"
+    module_name = f"learner_answers_{Path(filename).stem}"  # one module per file
     if module_name not in sys.modules:
         spec = importlib.util.spec_from_file_location(module_name, FOLDER / filename)
         module = importlib.util.module_from_spec(spec)

@@ -19,8 +19,9 @@ def check_frame_count(n_frames: Callable) -> None:
     for n_samples, hop in cases:
         want = 1 + n_samples // hop  # librosa's count with centred frames (tested in tests/test_audio.py)
         got = call(f"n_frames({n_samples}, {hop})", n_frames, n_samples, hop)
-        expect(isinstance(got, int | np.integer | float | np.floating), "not-a-number",
-               f"n_frames({n_samples}, {hop}) should return a number, not {type(got).__name__}.")
+        expect(isinstance(got, int | np.integer) and not isinstance(got, bool), "not-an-integer",
+               f"n_frames({n_samples}, {hop}) should return a whole number (an int: a count of columns), "
+               f"not {type(got).__name__} {got!r}. Integer division, //, keeps it an int.")
         expect(got == want, "frame-count", f"n_frames({n_samples}, {hop}) should be {want}, got {got}. "
                "librosa centres frames: one frame at sample 0, then one every hop_length samples.")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import torch
 
 from ..audio import load_audio, mel_spectrogram_db
 from ..synthetic import standin_metadata, write_standin
-from .core import call, exercise, expect, shape_of
+from .core import AnswerError, call, exercise, expect, shape_of
 
 THEN = "The lesson goes on with the course's `WavDataset`."
 
@@ -26,6 +27,24 @@ def tiny_clips(folder: Path, train: dict[str, int], val: dict[str, int]) -> tupl
         rows[name] = pd.concat(picked).sample(frac=1.0, random_state=3) if picked else metadata.head(0)
     root = write_standin(folder, list(pd.concat(rows.values())["filename"]))
     return rows["train"], rows["val"], root / "audio"
+
+
+@contextlib.contextmanager
+def as_if_a_gpu_were_there():
+    """torch.cuda.is_available() says True inside, so that a Dataset that moves its items to a GPU
+    shows it on a machine without one too (the move then fails)."""
+    saved = torch.cuda.is_available
+    torch.cuda.is_available = lambda: True
+    try:
+        yield
+    except AnswerError as error:
+        if "cuda" in str(error.error).lower() and not saved():
+            raise error.with_hint("Keep items on the CPU: the training loop moves whole batches to the device, "
+                                  "and a Dataset that moves items breaks with worker processes.",
+                                  "moved-to-device") from error.error
+        raise
+    finally:
+        torch.cuda.is_available = saved
 
 
 def check_item(item, row: pd.Series, index: int, categories: list[str], want: torch.Tensor, what: str) -> None:
@@ -62,7 +81,8 @@ def check_getitem(dataset_class: type) -> None:
                f"len(dataset) should be the number of rows in the metadata, {len(train)}.")
         for index in [2, 0, 3, 1, 2]:  # out of order, and one item read twice
             want = torch.from_numpy(load_audio(audio_dir / train.iloc[index]["filename"]))
-            item = call(f"dataset[{index}]", mine.__getitem__, index)
+            with as_if_a_gpu_were_there():
+                item = call(f"dataset[{index}]", mine.__getitem__, index)
             check_item(item, train.iloc[index], index, categories, want, f"dataset[{index}]")
         expect(given.equals(train), "metadata-changed", "Do not change the metadata you are given.")
 

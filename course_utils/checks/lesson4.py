@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -20,8 +21,11 @@ def check_frames(frame_waveforms: Callable) -> None:
     for n_clips, n_frames, frame_length in [(2, 3, 4), (3, 2, 5), (1, 4, 3), (5, 3, 800)]:
         batch = torch.arange(n_clips * n_frames * frame_length, dtype=torch.float32).reshape(n_clips, -1)
         shown = f"frame_waveforms(a ({n_clips}, {n_frames * frame_length}) batch, {frame_length})"
-        got = call(shown, frame_waveforms, batch.clone(), frame_length)
+        given = batch.clone()
+        got = call(shown, frame_waveforms, given, frame_length)
         expect(isinstance(got, torch.Tensor), "not-a-tensor", f"Return a tensor, not {type(got).__name__}.")
+        expect(shape_of(given) == shape_of(batch) and torch.equal(given, batch), "input-changed",
+               "Do not change the batch you are given (resize_ and other in-place methods do): return a new view.")
         want = (n_clips, n_frames, frame_length)
         expect(shape_of(got) == want, "wrong-shape", f"{shown} should have shape {want}, got {shape_of(got)}.")
         last = batch[-1, :frame_length]
@@ -45,10 +49,20 @@ def check_count_trainable(count_trainable: Callable) -> None:
         freeze()
         want, total = models.count_parameters(model)
         got = call("count_trainable(model)", count_trainable, model)
+        expect(isinstance(got, int | np.integer) and not isinstance(got, bool), "not-an-integer",
+               f"Return the count as a whole number (an int), not {type(got).__name__}: p.numel() is an int.")
         expect(got == want or got != total - want, "counts-the-frozen",
                f"For {what} you counted the values that training does not change ({total - want:,}): count those "
                "with requires_grad set.")
         expect(got == want, mistake, f"For {what} expected {want:,} trainable values, got {got}. {hint}")
+    first, second = nn.Linear(4, 4), nn.Linear(4, 4)
+    second.weight = first.weight  # tied: one weight tensor in two layers, counted once
+    got = call("count_trainable(a model whose two layers share their weight)", count_trainable,
+               nn.Sequential(first, second))
+    expect(got == 24, "shared-counted-twice" if got == 40 else "sum-numel",
+           f"For two nn.Linear(4, 4) layers that share one weight tensor expected 24 trainable values (16 "
+           f"shared weights, two biases of 4), got {got}: count model.parameters(), which lists a shared "
+           "parameter once.")
 
 
 @exercise("4.3", then="The lesson goes on with the course's `FramedLSTM`.")

@@ -51,6 +51,8 @@ def check_finetune_optimizer(finetune_optimizer: Callable) -> None:
                f"Return a torch.optim.Adam optimizer, not {type(optimizer).__name__}.")
         expect(all(p.requires_grad for p in model.body.layer4.parameters()), "layer4-frozen",
                "Unfreeze model.body.layer4 first.")
+        expect(all(p.requires_grad for p in model.head.parameters()), "head-frozen",
+               "The head must stay trainable: unfreeze layer4 only, do not freeze the head.")
         others = [name for name, p in model.body.named_parameters() if p.requires_grad and not name.startswith("layer4.")]
         expect(not others, "too-much-unfrozen", f"Only layer4 should be unfrozen; these train too: {others[:3]}...")
         rates = {id(p): group["lr"] for group in optimizer.param_groups for p in group["params"]}
