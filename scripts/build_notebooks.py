@@ -30,12 +30,18 @@ import nbformat
 from course_utils import notebook_format as fmt
 from course_utils.files import write_text_atomically
 from course_utils.grading.exercises import CATALOGUE
-from scripts.repo import BINDER, COLAB, LEARNER_COPIES, README, REPO, SOLUTIONS, lesson_files, repository, restamp
+from scripts.repo import BINDER, COLAB, LEARNER_COPIES, README, REPO, SOLUTIONS, lesson_files, release_tag, repository, restamp, version
 
 
-def stamp(text: str, url: str, branch: str) -> str:
-    """Put the repository's URL into install commands and Colab/Binder badges."""
-    text = re.sub(r"git\+https://github\.com/[\w.-]+/[\w.-]+", f"git+{url}", text)
+INSTALL_SOURCE = re.compile(r"git\+https://github\.com/[\w.-]+/[\w.-]+(@[\w.-]+)?")
+
+
+def stamp(text: str, url: str, branch: str, tag: str) -> str:
+    """Point install commands at the release `tag` of the repository at `url`, and badges at `branch`.
+
+    A lesson saved this term then installs, next term, the helpers it was written for.
+    """
+    text = INSTALL_SOURCE.sub(f"git+{url}@{tag}".replace("\\", r"\\"), text)
     for template in (COLAB, BINDER):
         text = restamp(text, template, url, branch)
     return text
@@ -147,9 +153,10 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if out of date")
     args = parser.parse_args()
     url, branch = repository()
+    tag = release_tag(version())
     stale, catalogue = [], {}
     for path in lesson_files(SOLUTIONS):
-        solution = nbformat.reads(stamp(path.read_text(), url, branch), as_version=4)
+        solution = nbformat.reads(stamp(path.read_text(), url, branch, tag), as_version=4)
         solution = clean_outputs(store_verdicts(stamp_exercises(solution, path.stem)))
         catalogue[path.stem] = catalogue_entry(solution)
         if _write_if_changed(path, solution, args.check):
@@ -163,7 +170,7 @@ def main() -> int:
             stale.append(target)
     if _write_text_if_changed(CATALOGUE, json.dumps(catalogue, indent=1, ensure_ascii=False) + "\n", args.check):
         stale.append(CATALOGUE)
-    if _write_text_if_changed(README, stamp(README.read_text(), url, branch), args.check):
+    if _write_text_if_changed(README, stamp(README.read_text(), url, branch, tag), args.check):
         stale.append(README)
     for path in stale:
         print(("out of date: " if args.check else "wrote ") + str(path.relative_to(REPO)))

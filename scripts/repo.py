@@ -30,6 +30,16 @@ def repository() -> tuple[str, str]:
     return course["repository"].rstrip("/"), course["branch"]
 
 
+def version() -> str:
+    """The course's version, from pyproject.toml; release `X.Y.Z` is the repository's tag `vX.Y.Z`."""
+    return tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]
+
+
+def release_tag(course_version: str) -> str:
+    """The git tag of a release of the course."""
+    return f"v{course_version}"
+
+
 def slug(url: str) -> str:
     """"owner/name" of a GitHub URL."""
     return url.removeprefix("https://github.com/")

@@ -31,13 +31,14 @@ def runner_id(exercise_id: str) -> str:
 
 
 def default_install() -> str:
-    """The pip requirement for the course's public repository, from pyproject.toml next to the package."""
+    """The pip requirement for this release of the course (its tag), from pyproject.toml next to the package."""
     pyproject = PACKAGE.parent / "pyproject.toml"
     if not pyproject.is_file():
         raise ValueError("cannot tell where the course comes from (no pyproject.toml beside the package): "
                          "pass --install, e.g. 'course_utils[grade] @ git+https://github.com/OWNER/REPO@TAG'")
-    course = tomllib.loads(pyproject.read_text())["tool"]["course"]
-    return f"course_utils[grade] @ git+{course['repository'].rstrip('/')}@{course['branch']}"
+    settings = tomllib.loads(pyproject.read_text())
+    repository, release = settings["tool"]["course"]["repository"], settings["project"]["version"]
+    return f"course_utils[grade] @ git+{repository.rstrip('/')}@v{release}"
 
 
 def workflow(lesson: Lesson, install: str, data: str = "esc50", minutes: int = 15) -> str:
