@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: test unit chapter site mutants benchmark benchmark-grading gpu-check emulate-colab emulate-binder clean
+.PHONY: test quick unit chapter site mutants benchmark benchmark-grading gpu-check emulate-colab emulate-binder clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,9 @@ test: $(VENV)/.installed $(AXE)  ## every solution under nbval (keeping the exec
 	$(PY) -m scripts.run_chapter --nbval
 	$(PY) -m scripts.build_site
 	$(PY) -m pytest
+
+quick: $(VENV)/.installed  ## the developer's loop: tests that train nothing, open no browser and stay offline
+	$(PY) -m pytest -m "not slow and not browser and not network"
 
 unit: $(VENV)/.installed  ## unit tests only
 	$(PY) -m pytest

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import ipaddress
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,52 @@ def _isolated_environment(monkeypatch, tmp_path):
     """No test reads the developer's COURSE_DATA or writes into the real cache."""
     monkeypatch.delenv("COURSE_DATA", raising=False)
     monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "default-cache"))
+
+
+LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
+
+
+def _is_loopback(host: object) -> bool:
+    if not isinstance(host, str) or host.lower() in LOOPBACK_NAMES:
+        return True  # a non-string host is a Unix socket's path or a port-only lookup
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def _internet_only_where_marked(request, monkeypatch):
+    """A test reaches beyond 127.0.0.1 only when marked `network`; otherwise it fails, naming the host."""
+    if request.node.get_closest_marker("network"):
+        return
+    lookup, connect = socket.getaddrinfo, socket.socket.connect
+
+    def refuse(host: object) -> None:
+        raise AssertionError(f"{request.node.nodeid} reached for {host!r}: mark it @pytest.mark.network")
+
+    def guarded_lookup(host, *args, **kwargs):
+        if not _is_loopback(host):
+            refuse(host)
+        return lookup(host, *args, **kwargs)
+
+    def guarded_connect(self, address):
+        if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address[0]):
+            refuse(address[0])
+        return connect(self, address)
+
+    monkeypatch.setattr(socket, "getaddrinfo", guarded_lookup)
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+
+
+@pytest.fixture
+def internet() -> None:
+    """Skips, with the reason, a `network` test where GitHub cannot be reached (CI, this course's offline runs)."""
+    from course_utils.doctor import esc50_reachable
+
+    reason = esc50_reachable(3.0)
+    if reason is not None:
+        pytest.skip(f"offline: GitHub is not reachable ({reason})")
 
 
 @pytest.fixture(scope="session")

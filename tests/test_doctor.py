@@ -1,20 +1,36 @@
+import os
 import subprocess
 import sys
+
+import pytest
 
 from course_utils import doctor
 
 
-def test_doctor_runs_and_reports_each_check():
-    result = subprocess.run([sys.executable, "-m", "course_utils", "doctor"], capture_output=True, text=True,
-                            timeout=120)
+# A proxy on a closed local port: the doctor's requests fail at once, as they do with no network.
+NO_INTERNET = {"HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9", "NO_PROXY": ""}
+
+
+def _doctor(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "course_utils", "doctor"], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, **env})
+
+
+def test_doctor_runs_and_reports_each_check_offline(tmp_path):
+    result = _doctor({**NO_INTERNET, "TORCH_HOME": str(tmp_path)})
     lines = result.stdout.splitlines()
     assert any(line.startswith("OK       Python 3.") for line in lines)
     assert any(line.startswith("OK       torch ") for line in lines)
-    assert any("ESC-50 on GitHub" in line for line in lines)
-    assert any("ResNet18 ImageNet weights" in line for line in lines)
-    problems = [line for line in lines if line.startswith("PROBLEM")]
-    assert result.returncode == (1 if problems else 0)
-    assert result.stderr == ""
+    assert any(line.startswith("PROBLEM  ESC-50 on GitHub is not reachable (ProxyError)") for line in lines)
+    assert any(line.startswith("PROBLEM  ResNet18 ImageNet weights cannot be downloaded") for line in lines)
+    assert result.returncode == 1 and result.stderr == ""
+
+
+@pytest.mark.network
+def test_doctor_reaches_github_where_there_is_internet(internet, tmp_path):
+    result = _doctor({"TORCH_HOME": str(tmp_path)})
+    assert "OK       ESC-50 on GitHub is reachable" in result.stdout
+    assert "OK       ResNet18 ImageNet weights can be downloaded" in result.stdout
 
 
 def test_unreachable_services_are_problems_with_fixes(monkeypatch):
