@@ -1,4 +1,4 @@
-"""Build the chapter's web version: the README as home page, one page per executed lesson.
+"""Build the chapter's web version: the README as home page, one page per executed lesson, and the docs.
 
     python -m scripts.build_site            # artifacts/executed/ -> artifacts/site/
     python -m scripts.build_site --executed DIR --out DIR
@@ -19,6 +19,7 @@ import base64
 import hashlib
 import html
 import os
+import posixpath
 import re
 import shutil
 import sys
@@ -39,73 +40,16 @@ EXTENSIONS = {"image/png": ".png", "audio/wav": ".wav", "audio/x-wav": ".wav", "
 MAX_SITE_MB = 50
 NO_DESCRIPTION = "No description has been provided for this image"  # what nbconvert writes when alt is missing
 
-TEMPLATE = r"""{%- extends 'basic/index.html.j2' -%}
-{% block input_group -%}
-{%- set stamp = cell.metadata.get('""" + KEY + """', {}) -%}
-{%- if stamp.get('part') == 'answer' -%}
-<details class="solution"><summary>Solution to exercise {{ stamp.exercise }}: try it yourself first</summary>
-{{ super() }}
-</details>
-{%- else -%}
-{{ super() }}
-{%- endif -%}
-{%- endblock input_group %}
-"""
-
-PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} · Practical deep learning for audio</title>
-<link rel="icon" href="assets/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="assets/pygments.css">
-<link rel="stylesheet" href="assets/style.css">
-</head>
-<body>
-<header class="site"><a class="home" href="index.html">Practical deep learning for audio</a>
-<nav>{nav}</nav></header>
-<main>
-{top}
-{body}
-</main>
-<footer class="site"><nav>{nav}</nav>
-<p>{data_note} Sound clips: ESC-50 by Karol J. Piczak, CC BY-NC 3.0 (stand-in sounds are generated).</p>
-</footer>
-</body>
-</html>
-"""
-
-STYLE = """\
-body { margin: 0; font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d1d1f; }
-main { max-width: 60rem; margin: 0 auto; padding: 0 1rem 2rem; }
-header.site, footer.site { background: #f3f4f6; padding: .6rem 1rem; display: flex; flex-wrap: wrap;
-  gap: .5rem 1.5rem; align-items: center; justify-content: space-between; }
-footer.site { display: block; margin-top: 2rem; font-size: .9rem; }
-header.site .home { font-weight: 600; color: inherit; text-decoration: none; }
-nav a { margin-right: 1rem; }
-a { color: #0b57d0; }
-.badges { margin: 1rem 0; display: flex; gap: .6rem; flex-wrap: wrap; align-items: center; }
-.badges img { height: 20px; vertical-align: middle; }
-.banner { border: 2px solid #b45309; background: #fff7ed; padding: .6rem 1rem; border-radius: 6px; margin: 1rem 0; }
-.data-note { border-left: 4px solid #0b57d0; background: #eef4ff; padding: .6rem 1rem; margin: 1rem 0; }
-pre, code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .88rem; }
-.input_area pre, .output_text pre { margin: 0; padding: .6rem .8rem; overflow-x: auto; white-space: pre; }
-.input_area { background: #f6f8fa; border: 1px solid #e5e7eb; border-radius: 6px; margin-top: .8rem; }
-.output_area { margin: .4rem 0; overflow-x: auto; }
-.output_text pre { padding: .2rem .8rem; background: none; }
-.output_error pre { background: #fef2f2; }
-img { max-width: 100%; height: auto; }
-table { border-collapse: collapse; margin: .6rem 0; font-size: .9rem; }
-th, td { border: 1px solid #d1d5db; padding: .25rem .5rem; text-align: left; }
-details.solution { margin-top: .8rem; border: 1px dashed #9ca3af; border-radius: 6px; padding: .3rem .6rem; }
-details.solution summary { cursor: pointer; color: #374151; }
-figure.explorer { margin: .6rem 0; padding: .6rem; border: 1px solid #e5e7eb; border-radius: 6px; }
-figure.explorer figcaption { font-size: .9rem; color: #4b5563; margin-bottom: .4rem; }
-audio { display: block; margin: .3rem 0; max-width: 100%; }
-a.anchor-link { visibility: hidden; margin-left: .3rem; text-decoration: none; }
-h1:hover a.anchor-link, h2:hover a.anchor-link, h3:hover a.anchor-link { visibility: visible; }
-"""
+TEMPLATES = Path(__file__).with_name("site_templates")
+TEMPLATE = (TEMPLATES / "lesson.html.j2").read_text().replace("__COURSE_KEY__", KEY)  # nbconvert's basic, solutions folded
+PAGE = (TEMPLATES / "page.html").read_text()
+# The Markdown pages beside the lessons, and the page each becomes; the README is the home page.
+DOCUMENTS = {"docs/instructors.md": "instructors.html", "docs/maintainers.md": "maintainers.html",
+             "docs/accessibility.md": "accessibility.html", "docs/decisions.md": "decisions.html",
+             "results/README.md": "results.html", "CHANGELOG.md": "changelog.html"}
+MORE = ('<a href="instructors.html">For instructors</a> · <a href="maintainers.html">For maintainers</a> · '
+        '<a href="accessibility.html">Accessibility</a> · <a href="results.html">Results</a> · '
+        '<a href="changelog.html">Changes</a>')
 
 
 def _badge(left: str, right: str, colour: str) -> str:
@@ -120,11 +64,10 @@ def _badge(left: str, right: str, colour: str) -> str:
 
 
 ASSETS = {
-    "style.css": STYLE,
+    "style.css": (TEMPLATES / "style.css").read_text(),
     "colab-badge.svg": _badge("Open in", "Colab", "#f9ab00"),
     "binder-badge.svg": _badge("launch", "Binder", "#579aca"),
-    "favicon.svg": '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path d="M1 8h2l2-6 3 12 3-9 2 3h2" '
-                   'fill="none" stroke="#0b57d0" stroke-width="1.6"/></svg>',
+    "favicon.svg": (TEMPLATES / "favicon.svg").read_text(),
 }
 # The README's badges, drawn locally (the originals are images on colab.research.google.com and mybinder.org).
 LOCAL_IMAGES = {"https://colab.research.google.com/assets/colab-badge.svg": "assets/colab-badge.svg",
@@ -295,31 +238,38 @@ def lesson_page(lessons: list[Lesson], index: int, media: Media, url: str, branc
     stamp = lesson.notebook.metadata[KEY]["executed"]
     top = badges + (standin_banner(stamp["data"]) if STANDIN_MARK in body else "")
     return PAGE.format(title=html.escape(lesson.title), nav=navigation(lessons, index), top=top, body=body,
-                       data_note=data_note(stamp))
+                       data_note=data_note(stamp), more=MORE)
 
 
-def readme_html(text: str, lessons: list[Lesson], url: str, branch: str) -> str:
-    """The README as HTML: links to notebooks become lesson pages, other files GitHub links."""
+def markdown_html(text: str) -> tuple[str, dict[str, str]]:
+    """A Markdown page as HTML, and its headings' ids keyed by the anchors GitHub gives them."""
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
     body = markdown2html_mistune(text)
     for remote, local in LOCAL_IMAGES.items():
         body = body.replace(f'src="{remote}"', f'src="{local}"')
-    pages = {f"notebooks/{lesson.stem}.ipynb": lesson.page for lesson in lessons}
     ids = {_github_slug(html.unescape(re.sub(r"<[^>]+>", "", m.group(2)))): m.group(1)
            for m in re.finditer(r'<h[1-6] id="([^"]+)">(.*?)<a class="anchor-link"', body)}
+    return body, ids
 
-    def relink(match: re.Match) -> str:
+
+def relink(body: str, source: str, pages: dict[str, str], ids: dict[str, dict[str, str]], url: str, branch: str) -> str:
+    """Point the links of the page made from `source` (a path in the repository) at the site's pages
+    (`pages`: repository path -> page), their anchors at `ids` of that page, other files at GitHub."""
+
+    def replace(match: re.Match) -> str:
         target = html.unescape(match.group(1))
-        if target.startswith("#"):
-            return f'href="#{html.escape(ids.get(target[1:], target[1:]))}"'
         if re.match(r"[a-z]+:", target):
             return match.group(0)
-        if target in pages:
-            return f'href="{pages[target]}"'
-        return f'href="{html.escape(address(GITHUB, url, branch, target))}"'
+        path, _, anchor = target.partition("#")
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(source), path)) if path else source
+        if path not in pages:
+            return f'href="{html.escape(address(GITHUB, url, branch, path))}"'
+        page = pages[path] if path != source else ""
+        fragment = f"#{ids.get(path, {}).get(anchor, anchor)}" if anchor else ""
+        return f'href="{html.escape(page + fragment) or "#"}"'
 
-    return re.sub(r'href="([^"]*)"', relink, body)
+    return re.sub(r'href="([^"]*)"', replace, body)
 
 
 def _github_slug(heading: str) -> str:
@@ -327,18 +277,39 @@ def _github_slug(heading: str) -> str:
     return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
 
 
-def home_page(lessons: list[Lesson], readme: Path, url: str, branch: str) -> str:
+def home_note(lessons: list[Lesson]) -> str:
+    """The home page's top: which data the pages' outputs come from, and the lessons."""
     stamps = [lesson.notebook.metadata[KEY]["executed"] for lesson in lessons]
     datas = sorted({stamp["data"] for stamp in stamps})
     standin = any(STANDIN_MARK in nbformat.writes(lesson.notebook) for lesson in lessons)
     contents = "".join(f'<li><a href="{lesson.page}">{html.escape(lesson.title)}</a></li>' for lesson in lessons)
     note = ('<div class="data-note"><p><strong>This is the executed web version of the notebooks.</strong> '
-            + " ".join(data_note(stamp) for stamp in stamps[:1])
+            + data_note(stamps[0])
             + (" Lessons ran on different data: " + html.escape("; ".join(datas)) + "." if len(datas) > 1 else "")
             + f"</p><ul>{contents}</ul></div>")
-    top = note + (standin_banner(", ".join(datas)) if standin else "")
-    return PAGE.format(title="Home", nav=navigation(lessons, None), top=top,
-                       body=readme_html(readme.read_text(), lessons, url, branch), data_note=data_note(stamps[0]))
+    return note + (standin_banner(", ".join(datas)) if standin else "")
+
+
+def document_pages(lessons: list[Lesson], readme: Path, url: str, branch: str) -> dict[str, str]:
+    """The home page (the README) and one page per document of DOCUMENTS, their links between
+    each other and to the lessons kept inside the site."""
+    root = readme.parent
+    sources = {"README.md": readme, **{path: root / path for path in DOCUMENTS}}
+    missing = [str(path) for path in sources.values() if not path.is_file()]
+    if missing:
+        raise SiteError(f"missing page source(s): {', '.join(missing)}")
+    pages = {"README.md": "index.html", **DOCUMENTS, **{f"notebooks/{l.stem}.ipynb": l.page for l in lessons}}
+    rendered = {source: markdown_html(path.read_text()) for source, path in sources.items()}
+    ids = {source: found for source, (_, found) in rendered.items()}
+    note = data_note(lessons[0].notebook.metadata[KEY]["executed"])
+    built = {}
+    for source, (body, _) in rendered.items():
+        title = "Home" if source == "README.md" else next(
+            (line[2:].strip() for line in sources[source].read_text().splitlines() if line.startswith("# ")), source)
+        top = home_note(lessons) if source == "README.md" else ""
+        built[pages[source]] = PAGE.format(title=html.escape(title), nav=navigation(lessons, None), top=top,
+                                           body=relink(body, source, pages, ids, url, branch), data_note=note, more=MORE)
+    return built
 
 
 def keyboard_scrollable(page: str) -> str:
@@ -387,7 +358,7 @@ def build_site(executed_dir: Path, out: Path, solutions_dir: Path = SOLUTIONS, r
         for name, text in {**ASSETS, "pygments.css": HtmlFormatter(style="default").get_style_defs(".highlight")}.items():
             (staging / "assets" / name).write_text(text)
         pages = {lesson.page: lesson_page(lessons, i, media, url, branch) for i, lesson in enumerate(lessons)}
-        pages["index.html"] = home_page(lessons, readme, url, branch)
+        pages.update(document_pages(lessons, readme, url, branch))
         for name, page in pages.items():
             page = keyboard_scrollable(page)
             check_offline(name, page)

@@ -76,8 +76,23 @@ def chapter(tmp_path):
     readme = tmp_path / "README.md"
     readme.write_text("# Course\n\n[![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/a/b/main)\n\n"
                       "See [lesson 1](notebooks/01_lesson.ipynb), [the script](scripts/run.py) and "
-                      "[grading](#checking-and-grading).\n\n## Checking and grading\n\nText.\n")
+                      "[grading](#checking-and-grading) and [instructors](docs/instructors.md#grading-a-class)."
+                      "\n\n## Checking and grading\n\nText.\n")
+    for source in site_module().DOCUMENTS:
+        (tmp_path / source).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / source).write_text(f"# {source}\n\nText.\n")
+    (tmp_path / "docs" / "instructors.md").write_text(
+        "# For instructors\n\n## Grading a class\n\nBack [home](../README.md#checking-and-grading), to "
+        "[releases](maintainers.md#releases), [lesson 2](../notebooks/02_lesson.ipynb), [this](#grading-a-class), "
+        "[a script](../scripts/run.py).\n")
+    (tmp_path / "docs" / "maintainers.md").write_text("# For maintainers\n\n## Releases\n\nText.\n")
     return solutions, executed, readme
+
+
+def site_module():
+    import scripts.build_site
+
+    return scripts.build_site
 
 
 @pytest.fixture
@@ -94,7 +109,7 @@ def test_lesson_pages_show_outputs_fold_solutions_and_link_media(site, chapter, 
     out = tmp_path / "site"
     built = _build(site, chapter, out)
     page = (out / "01_lesson.html").read_text()
-    assert built["pages"] == 3 and (out / "index.html").exists()
+    assert built["pages"] == 2 + 1 + len(site.DOCUMENTS) and (out / "index.html").exists()
     assert "<title>1. First steps · Practical deep learning for audio</title>" in page
     assert '<details class="solution"><summary>Solution to exercise 1.1' in page
     assert fmt.BEGIN_SOLUTION not in page and fmt.CHECK_MARK not in page and "correct" in page
@@ -127,6 +142,27 @@ def test_home_page_is_the_readme_with_links_made_local(site, chapter, tmp_path):
     assert 'href="#Checking-and-grading"' in home and 'id="Checking-and-grading"' in home
     assert 'src="assets/binder-badge.svg"' in home and "badge_logo.svg" not in home
     assert "come from a run on the offline stand-in (categories: dog, cow) on 2026-11-26" in home
+    assert 'href="instructors.html#Grading-a-class">instructors</a>' in home
+
+
+def test_the_docs_are_pages_of_the_site_linked_to_each_other_and_to_the_lessons(site, chapter, tmp_path):
+    out = tmp_path / "site"
+    _build(site, chapter, out)
+    page = (out / "instructors.html").read_text()
+    assert "<title>For instructors · Practical deep learning for audio</title>" in page
+    assert 'href="index.html#Checking-and-grading">home</a>' in page
+    assert 'href="maintainers.html#Releases">releases</a>' in page
+    assert 'href="02_lesson.html">lesson 2</a>' in page and 'href="#Grading-a-class">this</a>' in page
+    assert 'href="https://github.com/practical-audio-dl/audio-course/blob/main/scripts/run.py"' in page
+    for name in ["index.html", "01_lesson.html", "changelog.html"]:  # every page reaches the instructors' and maintainers'
+        text = (out / name).read_text()
+        assert 'href="instructors.html"' in text and 'href="maintainers.html"' in text
+
+
+def test_a_missing_document_is_named(site, chapter, tmp_path):
+    (tmp_path / "docs" / "decisions.md").unlink()
+    with pytest.raises(site.SiteError, match=r"missing page source\(s\): .*docs/decisions.md"):
+        _build(site, chapter, tmp_path / "site")
 
 
 def test_a_copy_executed_from_another_version_is_refused(site, chapter, tmp_path):
