@@ -29,7 +29,7 @@ import torch
 from benchmarks import compute
 from course_utils.audio import mel_spectrogram_db
 from course_utils.augment import RandomTimeShift
-from course_utils.data import course_categories, load_metadata, prepare_data, select_categories
+from course_utils.esc50 import course_categories, load_metadata, prepare_data, select_categories
 from course_utils.datasets import WavDataset
 from course_utils.download import download_clips
 from course_utils.models import FaultyWaveformLSTM, FramedLSTM, SpectrogramCNN, resnet18_transfer

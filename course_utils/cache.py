@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .files import atomic_path
+from .atomic import atomic_path
 
 
 def transform_key(transform: Callable | None) -> str:

@@ -312,7 +312,7 @@ def resnet18_transfer(
 _ANNOUNCED: set[str] = set()  # reasons whose banner this process has printed
 
 
-def summarize(model: nn.Module, input_size: tuple[int, ...]) -> None:
+def print_summary(model: nn.Module, input_size: tuple[int, ...]) -> None:
     """Print torchsummary's layer table for one input of `input_size` (no batch axis), on the CPU.
 
     torchsummary cannot summarise models whose layers return tuples, such as nn.LSTM

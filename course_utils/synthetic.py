@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import soundfile as sf
 
-from .files import atomic_path
+from .atomic import atomic_path
 from .constants import (
     AUDIO_DIR,
     CLIP_SAMPLE_RATE,

@@ -29,7 +29,7 @@ from .constants import FMAX, HOP_LENGTH, N_MELS, SAMPLE_RATE
 from .listen import sound_caption
 from .notebook_format import SNAPSHOT_KEY
 from .plots import COLOURS, plot_spectrogram, plot_waveform
-from .training import model_device
+from .evaluation import prediction_table
 
 
 
@@ -57,30 +57,6 @@ def augmentation_figure(spec: np.ndarray | torch.Tensor, shift: int = 0, freq_st
         f"shift {shift:+d} frames, mel bands {freq_start}-{freq_start + freq_width} masked, "
         f"frames {time_start}-{time_start + time_width} masked"))
     return fig
-
-
-def prediction_table(model: torch.nn.Module, dataset, categories: Sequence[str]) -> pd.DataFrame:
-    """One row per clip: file name, true and predicted label, and each category's probability.
-
-    Each clip goes to the model's own device, and its probabilities come back to the CPU.
-    """
-    model.eval()
-    device = model_device(model)
-    rows = []
-    with torch.no_grad():
-        for index in range(len(dataset)):
-            features, _, label = dataset[index]
-            probabilities = torch.softmax(model(features.unsqueeze(0).to(device)), dim=1)[0].cpu().tolist()
-            rows.append({"filename": dataset.filenames[index], "true": label,
-                         "predicted": categories[int(np.argmax(probabilities))],
-                         **dict(zip(categories, probabilities))})
-    return pd.DataFrame(rows)
-
-
-def correct_per_clip(model: torch.nn.Module, dataset, categories: Sequence[str]) -> list[bool]:
-    """Whether `model` got each clip of `dataset` right, in the dataset's order."""
-    table = prediction_table(model, dataset, categories)
-    return (table["true"] == table["predicted"]).tolist()
 
 
 def prediction_figure(row: pd.Series, categories: Sequence[str]) -> Figure:

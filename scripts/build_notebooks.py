@@ -28,7 +28,7 @@ from pathlib import Path
 import nbformat
 
 from course_utils import notebook_format as fmt
-from course_utils.files import write_text_atomically
+from course_utils.atomic import write_text_atomically
 from course_utils.grading.exercises import CATALOGUE
 from scripts.repo import BINDER, COLAB, LEARNER_COPIES, README, REPO, SOLUTIONS, lesson_files, release_tag, repository, restamp, version
 

@@ -34,7 +34,7 @@ from pathlib import Path
 from IPython.core.displayhook import DisplayHook
 
 from course_utils import notebook_format as fmt
-from course_utils.files import atomic_path
+from course_utils.atomic import atomic_path
 from scripts.repo import ARTIFACTS, LEARNER_COPIES, SOLUTIONS, lesson_files
 
 WIDGET = "application/vnd.jupyter.widget-view+json"
@@ -52,7 +52,7 @@ def _serve(data: str | None):
 
 def executed_stamp(data: str | None) -> dict:
     """What an executed copy ran on: the data (as COURSE_DATA named it), its categories, and when."""
-    from course_utils.data import course_categories
+    from course_utils.esc50 import course_categories
 
     return {"data": "offline stand-in" if data in (None, "", "synthetic") else data,
             "categories": course_categories(),

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from course_utils.constants import DEFAULT_CATEGORIES
-from course_utils.data import select_categories
+from course_utils.esc50 import select_categories
 from course_utils.server import Faults, serve_directory
 from course_utils.synthetic import standin_metadata, write_standin
 from scripts.repo import REPO

@@ -7,7 +7,7 @@ import torch
 from course_utils import datasets
 from course_utils.audio import mel_spectrogram_db
 from course_utils.cache import DiskCache, transform_key
-from course_utils.data import prepare_data
+from course_utils.esc50 import prepare_data
 from course_utils.datasets import WavDataset
 
 

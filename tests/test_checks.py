@@ -28,7 +28,7 @@ from course_utils import checks, crossval, datasets, models, training
 from course_utils import notebook_format as fmt
 from course_utils.audio import load_audio, mel_spectrogram_db
 from course_utils.augment import RandomTimeShift, time_shift
-from course_utils.data import select_categories, split_by_fold
+from course_utils.esc50 import select_categories, split_by_fold
 from course_utils.grading.exercises import lessons
 
 # 1.1 ----------------------------------------------------------------------------------------

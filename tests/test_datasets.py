@@ -7,7 +7,7 @@ from torch.utils.data import DataLoader
 from course_utils import datasets
 from course_utils.audio import mel_spectrogram_db
 from course_utils.constants import DEFAULT_CATEGORIES
-from course_utils.data import prepare_data
+from course_utils.esc50 import prepare_data
 from course_utils.datasets import WavDataset
 
 

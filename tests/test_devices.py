@@ -11,7 +11,7 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from course_utils.training import accuracy_on, evaluate, model_device, train_one_epoch
-from course_utils.widgets import correct_per_clip, prediction_table
+from course_utils.evaluation import correct_per_clip, prediction_table
 
 MISMATCH = "device mismatch"
 
@@ -78,7 +78,7 @@ def test_model_device_is_that_of_its_first_parameter_or_buffer():
 
 
 def test_training_goes_to_the_picked_device_unless_told_otherwise(monkeypatch):
-    from course_utils import training, transfer
+    from course_utils import few_shot, training
     from course_utils.training import fit
 
     picked = []
@@ -88,7 +88,7 @@ def test_training_goes_to_the_picked_device_unless_told_otherwise(monkeypatch):
     assert picked == ["picked"]
     fit(model, _loader_flat(), torch.optim.SGD(model.parameters(), lr=0.1), 1, device="cpu", progress=False)
     assert picked == ["picked"]  # told otherwise
-    transfer.body_outputs(nn.Flatten(), TensorDataset(torch.zeros(3, 4, 5), torch.tensor([0, 1, 0])))
+    few_shot.body_outputs(nn.Flatten(), TensorDataset(torch.zeros(3, 4, 5), torch.tensor([0, 1, 0])))
     assert picked == ["picked", "picked"]
 
 

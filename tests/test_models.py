@@ -14,7 +14,7 @@ from course_utils.models import (
     WeightsUnavailableError,
     count_parameters,
     resnet18_transfer,
-    summarize,
+    print_summary,
 )
 
 
@@ -159,14 +159,14 @@ def test_weights_are_fetched_quietly_into_torch_cache(monkeypatch, tmp_path, cap
 
 
 def test_summary_of_the_cnn(capsys):
-    summarize(SpectrogramCNN(4), (128, 157))
+    print_summary(SpectrogramCNN(4), (128, 157))
     table = capsys.readouterr().out
     assert "Total params: 134,020" in table and "Conv2d-1" in table
 
 
 def test_summary_cannot_handle_lstms():
     with pytest.raises(AttributeError):
-        summarize(FramedLSTM(4), (80_000,))
+        print_summary(FramedLSTM(4), (80_000,))
     assert isinstance(FramedLSTM(4).lstm, nn.LSTM)
 
 

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from course_utils.audio import mel_spectrogram_db
-from course_utils.data import DownloadError, prepare_data
+from course_utils.esc50 import DownloadError, prepare_data
 from course_utils.datasets import WavDataset
 from course_utils.server import serve_directory
 

@@ -1,4 +1,4 @@
-"""scripts/crossval_results.py and scripts/transfer_study.py: the Markdown evidence they write."""
+"""scripts/experiments/crossval_results.py and scripts/experiments/transfer_study.py: the Markdown evidence they write."""
 
 import subprocess
 import sys
@@ -19,7 +19,7 @@ def _run(script: str, *args: str) -> str:
 
 def test_table_has_each_fold_the_spread_and_the_paired_comparison(load_script):
     results = {"CNN": CrossValidation({1: 0.5, 2: 0.6}), "Better": CrossValidation({1: 0.7, 2: 0.6})}
-    text = load_script("crossval_results").markdown(
+    text = load_script("experiments.crossval_results").markdown(
         results, {"CNN": 12.3, "Better": 40.0}, {"CNN": 5, "Skipped": 7, "Better": 8},
         {"Skipped": "ImageNet weights unavailable"}, "# header")
     lines = text.splitlines()
@@ -35,7 +35,7 @@ def test_table_has_each_fold_the_spread_and_the_paired_comparison(load_script):
 @pytest.mark.slow
 def test_crossval_results_on_real_clips(real_sample, tmp_path):
     out = tmp_path / "real.md"
-    _run("crossval_results", "--source", str(real_sample), "--categories", "dog", "rooster",
+    _run("experiments.crossval_results", "--source", str(real_sample), "--categories", "dog", "rooster",
          "--only", "CNN", "BatchNormCNN + time shift", "--epochs-scale", "0.1", "--out", str(out))
     text = out.read_text()
     assert "real ESC-50 clips); 80 clips, 16-16 per fold" in text
@@ -46,7 +46,7 @@ def test_crossval_results_on_real_clips(real_sample, tmp_path):
 @pytest.mark.slow
 def test_transfer_study_writes_its_table(tmp_path):
     out = tmp_path / "transfer.md"
-    printed = _run("transfer_study", "--categories", "dog", "cow", "--shots", "1", "2",
+    printed = _run("experiments.transfer_study", "--categories", "dog", "cow", "--shots", "1", "2",
                    "--pretrain-epochs", "1", "--epochs", "2", "--out", str(out))
     text = out.read_text()
     assert "(offline stand-in)" in text and "| 2 | " in text and ", 2 steps)" in text  # 4 clips: one batch a pass

@@ -7,7 +7,7 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 
 from course_utils.audio import mel_spectrogram_db  # noqa: E402
-from course_utils.data import prepare_data  # noqa: E402
+from course_utils.esc50 import prepare_data  # noqa: E402
 from course_utils.datasets import WavDataset  # noqa: E402
 from course_utils.widgets import (  # noqa: E402
     AugmentationExplorer,
@@ -16,7 +16,6 @@ from course_utils.widgets import (  # noqa: E402
     augmentation_figure,
     clip_figure,
     prediction_figure,
-    prediction_table,
 )
 
 
@@ -46,22 +45,6 @@ class _Fixed(torch.nn.Module):
 
     def forward(self, x):
         return torch.tensor([[5.0, 0.0]]).expand(len(x), 2)
-
-
-def test_prediction_table_lists_truth_prediction_and_probabilities(chapter):
-    dataset = WavDataset(chapter.val, chapter.audio_dir, chapter.categories, mel_spectrogram_db)
-    table = prediction_table(_Fixed(), dataset, chapter.categories)
-    assert list(table.columns) == ["filename", "true", "predicted", "dog", "cow"]
-    assert (table["predicted"] == "dog").all() and table["dog"].iloc[0] == pytest.approx(0.9933, abs=1e-4)
-    assert (table["true"] == "cow").sum() == 8
-
-
-def test_correct_per_clip_follows_the_datasets_order(chapter):
-    from course_utils.widgets import correct_per_clip
-
-    dataset = WavDataset(chapter.val, chapter.audio_dir, chapter.categories, mel_spectrogram_db)
-    right = correct_per_clip(_Fixed(), dataset, chapter.categories)  # always says dog
-    assert right == [category == "dog" for category in chapter.val["category"]]
 
 
 def test_clip_explorer_redraws_when_a_control_moves(chapter):

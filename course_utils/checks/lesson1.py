@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..data import select_categories, split_by_fold
+from ..esc50 import select_categories, split_by_fold
 from ..server import Faults, serve_directory
 from ..synthetic import standin_metadata, write_standin
 from .core import AnswerError, WrongAnswer, call, exercise, expect

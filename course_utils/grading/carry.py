@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..files import atomic_path
+from ..atomic import atomic_path
 
 ANSWERS = "COURSE_GRADE_ANSWERS"
 

@@ -18,7 +18,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from ..files import write_text_atomically
+from ..atomic import write_text_atomically
 from .exercises import Lesson, NotALesson, find_lesson
 from .grader import Limits, grade_submission
 

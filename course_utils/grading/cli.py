@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from ..files import write_text_atomically
+from ..atomic import write_text_atomically
 from ..server import serve_course_data
 from .exercises import NotALesson, find_lesson
 from .gradebook import gradebook_csv, table, write_feedback

@@ -8,7 +8,7 @@ import os
 import re
 from pathlib import Path
 
-from ..files import write_text_atomically
+from ..atomic import write_text_atomically
 from .grader import Graded
 
 

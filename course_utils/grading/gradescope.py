@@ -22,7 +22,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from ..files import atomic_path, write_text_atomically
+from ..atomic import atomic_path, write_text_atomically
 from .exercises import Lesson, NotALesson, find_lesson
 from .grader import Graded, Limits, find_submissions, grade_submission
 

@@ -7,8 +7,8 @@ from torch.utils.data import TensorDataset
 
 from course_utils.models import SpectrogramCNN
 from course_utils.synthetic import standin_metadata
-from course_utils.data import select_categories
-from course_utils.transfer import (
+from course_utils.esc50 import select_categories
+from course_utils.few_shot import (
     ARMS,
     PretrainRecipe,
     body_outputs,
@@ -22,7 +22,7 @@ from course_utils.transfer import (
     sample_shots,
     save_weights,
     source_model_file,
-    summarize,
+    summarize_study,
     train_arm,
 )
 from course_utils.constants import ESC10_CATEGORIES, ESC50_CATEGORIES
@@ -66,18 +66,18 @@ def test_cached_source_model_is_keyed_by_everything_that_shapes_it(tmp_path):
 
 
 def test_pretrain_trains_by_every_field_of_its_recipe(monkeypatch):
-    from course_utils import transfer
+    from course_utils import few_shot
 
     seen = {}
-    original_fit = transfer.fit
+    original_fit = few_shot.fit
 
     def spy(model, loader, optimizer, epochs, **options):
         seen.update(lr=optimizer.param_groups[0]["lr"], batch_size=loader.batch_size, epochs=epochs)
         return original_fit(model, loader, optimizer, epochs, **options)
 
-    monkeypatch.setattr(transfer, "fit", spy)
+    monkeypatch.setattr(few_shot, "fit", spy)
     x, y = _toy(8)
-    transfer.pretrain(x, y, PretrainRecipe(epochs=2, lr=3e-3, batch_size=4, seed=5))
+    few_shot.pretrain(x, y, PretrainRecipe(epochs=2, lr=3e-3, batch_size=4, seed=5))
     assert seen == {"lr": 3e-3, "batch_size": 4, "epochs": 2}
     assert set(dataclasses.asdict(PretrainRecipe())) == {"epochs", "lr", "batch_size", "seed"}
 
@@ -112,16 +112,16 @@ def test_frozen_arm_changes_only_the_head(monkeypatch):
     body = SpectrogramCNN(2).features
     before = {k: v.clone() for k, v in body.state_dict().items()}
     seen = {}
-    from course_utils import transfer
+    from course_utils import few_shot
 
-    original = transfer._target_model
+    original = few_shot._target_model
 
     def spy(arm, n, b):
         model, optimizer = original(arm, n, b)
         seen["model"] = model
         return model, optimizer
 
-    monkeypatch.setattr(transfer, "_target_model", spy)
+    monkeypatch.setattr(few_shot, "_target_model", spy)
     x, y = _toy(16)
     train_arm("frozen", body, TensorDataset(x, y), TensorDataset(x, y), 2, epochs=2)
     after = seen["model"].features.state_dict()
@@ -179,23 +179,23 @@ def test_few_shot_study_covers_every_arm_shot_and_fold():
     assert len(study) == 3 * 2 * 2 and set(study["arm"]) == set(ARMS)
     assert (study["steps"] == 3).all()  # 2 or 4 clips: one batch per pass
     assert study["train_accuracy"].between(0, 1).all()
-    table = summarize(study)
+    table = summarize_study(study)
     assert list(table.index) == [1, 2] and table.shape == (2, 6)
 
 
 def test_pretraining_is_cached_on_disk(tmp_path, monkeypatch):
-    from course_utils import transfer
+    from course_utils import few_shot
 
     calls = []
-    original = transfer.pretrain
-    monkeypatch.setattr(transfer, "pretrain", lambda *a, **k: calls.append(1) or original(*a, **k))
+    original = few_shot.pretrain
+    monkeypatch.setattr(few_shot, "pretrain", lambda *a, **k: calls.append(1) or original(*a, **k))
     x, y = _toy(8)
-    first = transfer.cached_pretrain(x, y, tmp_path / "source.pt", transfer.PretrainRecipe(epochs=1))
-    second = transfer.cached_pretrain(x, y, tmp_path / "source.pt", transfer.PretrainRecipe(epochs=1))
+    first = few_shot.cached_pretrain(x, y, tmp_path / "source.pt", few_shot.PretrainRecipe(epochs=1))
+    second = few_shot.cached_pretrain(x, y, tmp_path / "source.pt", few_shot.PretrainRecipe(epochs=1))
     assert len(calls) == 1
     assert all(torch.equal(a, b) for a, b in zip(first.state_dict().values(), second.state_dict().values()))
     (tmp_path / "source.pt").write_bytes(b"corrupt")
-    transfer.cached_pretrain(x, y, tmp_path / "source.pt", transfer.PretrainRecipe(epochs=1))
+    few_shot.cached_pretrain(x, y, tmp_path / "source.pt", few_shot.PretrainRecipe(epochs=1))
     assert len(calls) == 2  # a corrupt file is replaced, never trusted
 
 
@@ -274,7 +274,7 @@ def test_source_can_be_limited_to_the_categories_a_copy_holds():
 def test_source_categories_the_source_cannot_give_are_replaced(tmp_path, capsys):
     from course_utils.server import serve_directory
     from course_utils.synthetic import write_standin
-    from course_utils.transfer import prepare_source_data
+    from course_utils.few_shot import prepare_source_data
 
     metadata = standin_metadata()
     held = metadata[metadata["category"].isin(["rooster", "rain", "sea_waves"])]["filename"].tolist()
@@ -288,42 +288,3 @@ def test_source_categories_the_source_cannot_give_are_replaced(tmp_path, capsys)
     with serve_directory(tmp_path / "partial") as server, pytest.raises(ValueError, match="only 1 categories"):
         prepare_source_data(["dog", "cow", "sea_waves"], n=2, minimum=2, source=server.url,
                             cache_dir=tmp_path / "cache2", progress=False, retries=0)
-
-
-class _Clips:
-    """Six spectrograms with labels, as a WavDataset gives them: (features, index, label)."""
-
-    filenames = [f"clip{i}.wav" for i in range(6)]
-
-    def __init__(self):
-        self.x, self.labels = _toy(6)[0], ["dog", "cow"] * 3
-
-    def __len__(self):
-        return 6
-
-    def __getitem__(self, i):
-        return self.x[i], i, self.labels[i]
-
-
-def test_photos_vs_scratch_concludes_only_with_pretrained_weights(tmp_path, monkeypatch):
-    from torchvision.models import ResNet18_Weights, resnet18
-
-    from course_utils.models import resnet18_transfer
-    from course_utils.transfer import NO_PHOTO_CONCLUSION, photos_vs_scratch
-
-    cnn = SpectrogramCNN(2)
-    random_body = resnet18_transfer(2, pretrained=False)
-    assert photos_vs_scratch({"frozen": random_body}, cnn, _Clips(), ["dog", "cow"]) == [NO_PHOTO_CONCLUSION]
-
-    # A stand-in for the ImageNet checkpoint in torch's cache: the code path of a run with real weights.
-    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
-    checkpoint = tmp_path / "hub" / "checkpoints" / ResNet18_Weights.IMAGENET1K_V1.url.rsplit("/", 1)[1]
-    checkpoint.parent.mkdir(parents=True)
-    torch.save(resnet18(weights=None).state_dict(), checkpoint)
-    loaded = resnet18_transfer(2)
-    assert loaded.pretrained
-    lines = photos_vs_scratch({"frozen": loaded, "fine-tuned": loaded}, cnn, _Clips(), ["dog", "cow"])
-    assert len(lines) == 2 and all("exact McNemar test" in line for line in lines)
-    assert lines[0].startswith("frozen ") and lines[1].startswith("fine-tuned ")
-    assert photos_vs_scratch({"frozen": loaded, "random": random_body}, cnn, _Clips(), ["dog", "cow"]) == [
-        NO_PHOTO_CONCLUSION]

@@ -1,7 +1,7 @@
 """Five-fold results of the lessons' models on an ESC-50 folder, written as a Markdown table.
 
-    python -m scripts.crossval_results --source ../shared/esc50-sample            # ESC-10, all arms
-    python -m scripts.crossval_results --source ../shared/esc50-sample \\
+    python -m scripts.experiments.crossval_results --source ../shared/esc50-sample            # ESC-10, all arms
+    python -m scripts.experiments.crossval_results --source ../shared/esc50-sample \\
         --categories dog cow rooster vacuum_cleaner --out results/dog-cow-rooster-vacuum.md
 
 Every arm trains a fresh model on four folds and validates on the fifth, for each fold, from
@@ -28,11 +28,11 @@ from torch import nn
 from torchvision.transforms import Compose
 
 from course_utils.audio import mel_spectrogram_db
-from course_utils.files import write_text_atomically
+from course_utils.atomic import write_text_atomically
 from course_utils.augment import RandomFrequencyMask, RandomTimeMask, RandomTimeShift
 from course_utils.constants import ESC10_CATEGORIES
 from course_utils.crossval import CrossValidation, cross_validate, paired_comparison
-from course_utils.data import load_metadata, prepare_data, select_categories
+from course_utils.esc50 import load_metadata, prepare_data, select_categories
 from course_utils.datasets import WavDataset
 from course_utils.models import BandNormalised, BatchNormCNN, FramedLSTM, SpectrogramCNN, resnet18_transfer
 
@@ -151,7 +151,7 @@ def main() -> None:
         f"- categories: {', '.join(cats)}",
         f"- run: {started:%Y-%m-%d}, {platform.processor() or platform.machine()}, {os.cpu_count()} CPU cores, "
         f"no GPU used, torch {torch.__version__}, Python {platform.python_version()}",
-        f"- made by: `python -m scripts.crossval_results {' '.join(shlex.quote(a) for a in sys.argv[1:])}`",
+        f"- made by: `python -m scripts.experiments.crossval_results {' '.join(shlex.quote(a) for a in sys.argv[1:])}`",
         "- recipe: Adam, seed 0 for every fold; 10 epochs, learning rate 1e-3, batches of 8 unless the name says otherwise; "
         "BatchNormCNN with batches of 16; one-cycle peaks at 3e-3; time shift up to 20% either way; "
         "masks up to 16 mel bands and 20 frames (narrow: 8 and 10)",

@@ -3,7 +3,7 @@ import pytest
 
 from course_utils import notebook_format as fmt
 from course_utils.constants import DEFAULT_CATEGORIES, METADATA_COLUMNS
-from course_utils.data import (
+from course_utils.esc50 import (
     course_categories,
     is_standin,
     load_metadata,
@@ -120,7 +120,7 @@ def test_course_categories_follow_the_environment(monkeypatch):
 
 @pytest.mark.parametrize("how", ["synthetic", "mirror", "folder"])
 def test_standin_is_announced_wherever_it_comes_from(how, server, standin_root, tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("course_utils.data._ANNOUNCED", set())
+    monkeypatch.setattr("course_utils.esc50._ANNOUNCED", set())
     spec = {"synthetic": "synthetic", "mirror": server.url, "folder": str(standin_root)}[how]
     metadata = load_metadata(spec, tmp_path)
     banner = capsys.readouterr().out
@@ -137,7 +137,7 @@ def test_other_metadata_is_not_taken_for_the_standin(capsys):
 
 
 def test_complete_categories_of_a_partial_copy(tmp_path):
-    from course_utils.data import complete_categories
+    from course_utils.esc50 import complete_categories
     from course_utils.synthetic import standin_metadata, write_standin
 
     metadata = standin_metadata()

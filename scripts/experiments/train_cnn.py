@@ -1,7 +1,7 @@
 """Train the chapter's CNN on mel spectrograms with the course's helpers and report validation accuracy.
 
-    python -m scripts.train_cnn                                  # the real sample beside the project
-    python -m scripts.train_cnn --source synthetic --categories dog cow chirping_birds vacuum_cleaner
+    python -m scripts.experiments.train_cnn                                  # the real sample beside the project
+    python -m scripts.experiments.train_cnn --source synthetic --categories dog cow chirping_birds vacuum_cleaner
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 
 from course_utils.audio import mel_spectrogram_db
-from course_utils.data import prepare_data
+from course_utils.esc50 import prepare_data
 from course_utils.datasets import WavDataset
 from course_utils.models import SpectrogramCNN
 from course_utils.training import evaluate, fit, seed_everything, seeded_loader

@@ -1,7 +1,7 @@
 """Audio-to-audio transfer, measured: pre-train on other sounds, then learn the target from few clips.
 
-    python -m scripts.transfer_study                                    # the offline stand-in
-    python -m scripts.transfer_study --source ../shared/esc50-sample \\
+    python -m scripts.experiments.transfer_study                                    # the offline stand-in
+    python -m scripts.experiments.transfer_study --source ../shared/esc50-sample \\
         --categories dog cow rooster vacuum_cleaner                     # real ESC-50 clips
 
 Prints mean +- std validation accuracy over the five folds for each arm and number of shots,
@@ -26,11 +26,11 @@ import pandas as pd
 import torch
 
 from course_utils.audio import mel_spectrogram_db
-from course_utils.files import write_text_atomically
+from course_utils.atomic import write_text_atomically
 from course_utils.constants import DEFAULT_CATEGORIES
-from course_utils.data import load_metadata, prepare_data, select_categories
+from course_utils.esc50 import load_metadata, prepare_data, select_categories
 from course_utils.datasets import WavDataset
-from course_utils.transfer import (ARMS, STUDY_EPOCHS, PretrainRecipe, comparisons, conclusions, few_shot_study,
+from course_utils.few_shot import (ARMS, STUDY_EPOCHS, PretrainRecipe, comparisons, conclusions, few_shot_study,
                                    mean_steps, prepare_source_data, pretrain, spectrogram_table)
 
 
@@ -103,7 +103,7 @@ def main() -> None:
             f" ({'offline stand-in' if inputs.standin else 'real ESC-50 clips'})",
             f"- source task: {', '.join(inputs.source_categories)} ({inputs.source_clips} clips), {args.pretrain_epochs} epochs",
             f"- run: {datetime.date.today()}, {os.cpu_count()} CPU cores, torch {torch.__version__}; {times}",
-            f"- made by: `python -m scripts.transfer_study {' '.join(shlex.quote(a) for a in sys.argv[1:])}`",
+            f"- made by: `python -m scripts.experiments.transfer_study {' '.join(shlex.quote(a) for a in sys.argv[1:])}`",
             f"- every run trained for {args.epochs} passes over its training clips (so more clips, more steps);",
             "  validation accuracy, mean ± std over 5 folds; in brackets: accuracy on the run's own training clips",
             "", table, "",

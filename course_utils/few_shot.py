@@ -6,9 +6,6 @@ category ("shots") with ESC-50's five folds:
 - scratch:   a fresh SpectrogramCNN, every weight trained;
 - frozen:    the pre-trained convolutional body kept as it is, a new linear head trained;
 - fine-tune: the pre-trained body and a new head, all trained (the body at a 10x lower rate).
-
-And, for lesson 7's part A, whether ImageNet-pre-trained ResNets beat lesson 5's CNN on the same
-clips (photos_vs_scratch).
 """
 
 from __future__ import annotations
@@ -28,15 +25,15 @@ from torch.utils.data import TensorDataset
 
 from .constants import (ESC10_CATEGORIES, ESC50_CATEGORIES, FMAX, FOLDS, HOP_LENGTH, N_FFT, N_MELS,
                         SAMPLE_RATE, TOP_DB)
-from .files import atomic_path
+from .atomic import atomic_path
 from .models import SpectrogramCNN
-from .data import ChapterData, DownloadError, complete_categories, load_metadata, prepare_data
+from .esc50 import ChapterData, DownloadError, complete_categories, load_metadata, prepare_data
 from .sources import Source, resolve_source
-from .stats import compare_on_same_clips, paired_interval
+from .stats import paired_interval
 from .training import evaluate, extract_features, fit, seed_everything, seeded_loader
 
 ARMS = ("scratch", "frozen", "fine-tune")
-STUDY_EPOCHS = 40  # passes over the training clips; see scripts/transfer_budget.py
+STUDY_EPOCHS = 40  # passes over the training clips; see scripts/experiments/transfer_budget.py
 
 
 def pick_source_categories(targets: Sequence[str], n: int = 8, minimum: int = 4,
@@ -238,7 +235,7 @@ def few_shot_study(
     return pd.DataFrame(rows)
 
 
-def summarize(study: pd.DataFrame) -> pd.DataFrame:
+def summarize_study(study: pd.DataFrame) -> pd.DataFrame:
     """Mean and standard deviation of accuracy over folds, one row per number of shots."""
     table = study.groupby(["shots", "arm"])["accuracy"].agg(["mean", "std"]).unstack("arm")
     return table.reindex(columns=list(ARMS), level=1)
@@ -311,19 +308,3 @@ def conclusions(study: pd.DataFrame) -> list[str]:
 
 def _clips(shots: list[str]) -> str:
     return (", ".join(shots[:-1]) + " and " if len(shots) > 1 else "") + shots[-1] + " clips per category"
-
-
-NO_PHOTO_CONCLUSION = ("No conclusion about photos: the ResNet's body holds random weights (ImageNet weights "
-                       "unavailable), so nothing pre-trained was compared.")
-
-
-def photos_vs_scratch(resnets: dict[str, nn.Module], cnn: nn.Module, dataset, categories: Sequence[str]) -> list[str]:
-    """For each ResNet, whether it beats lesson 5's CNN on the same validation clips (McNemar's test);
-    one line saying there is no conclusion if any of them lacks its ImageNet weights."""
-    from .widgets import correct_per_clip
-
-    if not all(getattr(model, "pretrained", False) for model in resnets.values()):
-        return [NO_PHOTO_CONCLUSION]
-    baseline = correct_per_clip(cnn, dataset, categories)
-    return [compare_on_same_clips(name, correct_per_clip(model, dataset, categories), "the CNN", baseline)
-            for name, model in resnets.items()]

@@ -1,6 +1,6 @@
 """How many passes over its training clips does each arm of the transfer study need?
 
-    python -m scripts.transfer_budget --source ../shared/esc50-sample \\
+    python -m scripts.experiments.transfer_budget --source ../shared/esc50-sample \\
         --categories rain sea_waves helicopter chainsaw --epochs 10 20 40 80
 
 Runs the few-shot study (five folds) once per budget and prints, for each arm and number of
@@ -23,9 +23,9 @@ import pandas as pd
 import torch
 
 from course_utils.constants import DEFAULT_CATEGORIES
-from course_utils.files import write_text_atomically
-from course_utils.transfer import ARMS, few_shot_study
-from scripts.transfer_study import markdown_table, study_inputs
+from course_utils.atomic import write_text_atomically
+from course_utils.few_shot import ARMS, few_shot_study
+from scripts.experiments.transfer_study import markdown_table, study_inputs
 
 
 def budget_table(studies: dict[int, pd.DataFrame]) -> pd.DataFrame:
@@ -66,7 +66,7 @@ def main() -> None:
             f"- data: {args.source} ({'offline stand-in' if inputs.standin else 'real ESC-50 clips'}); "
             f"source task: {', '.join(inputs.source_categories)} ({inputs.source_clips} clips)",
             f"- run: {datetime.date.today()}, {os.cpu_count()} CPU cores, torch {torch.__version__}; {seconds:.0f} s",
-            f"- made by: `python -m scripts.transfer_budget {' '.join(shlex.quote(a) for a in sys.argv[1:])}`",
+            f"- made by: `python -m scripts.experiments.transfer_budget {' '.join(shlex.quote(a) for a in sys.argv[1:])}`",
             "- accuracy on the run's own training clips (train) and on the validation fold (val), mean over 5 folds",
             "", markdown_table(table), ""]))
         print(f"wrote {args.out}")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from course_utils.files import atomic_path, write_text_atomically
+from course_utils.atomic import atomic_path, write_text_atomically
 
 
 def test_a_finished_block_replaces_the_target(tmp_path):
@@ -31,7 +31,7 @@ def test_text_is_written_as_utf8(tmp_path):
 
 
 def test_a_failed_rename_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch):
-    from course_utils import files
+    from course_utils import atomic
 
     target = tmp_path / "results" / "table.md"
     write_text_atomically(target, "old\n")
@@ -39,7 +39,7 @@ def test_a_failed_rename_leaves_the_old_file_and_no_temporary(tmp_path, monkeypa
     def crash(*args):
         raise OSError("disk full")
 
-    monkeypatch.setattr(files.os, "replace", crash)
+    monkeypatch.setattr(atomic.os, "replace", crash)
     with pytest.raises(OSError, match="disk full"):
         write_text_atomically(target, "new\n")
     assert target.read_text() == "old\n" and list(target.parent.iterdir()) == [target]
