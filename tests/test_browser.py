@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -95,12 +96,18 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: floa
 
 def _wait_for_api(url: str, ready, what: str, seconds: float) -> None:
     """Poll a JupyterLab REST endpoint until `ready(its JSON)` holds."""
-    deadline = time.monotonic() + seconds
+    deadline, answer = time.monotonic() + seconds, None
     while time.monotonic() < deadline:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            answer = json.load(response)
-        if ready(answer):
-            return
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                answer = json.load(response)
+        except urllib.error.HTTPError as error:  # a server busy starting a kernel can answer 500 for a moment
+            if error.code < 500:
+                raise
+            answer = f"HTTP {error.code}"
+        else:
+            if ready(answer):
+                return
         time.sleep(0.5)
     raise RuntimeError(f"{what} within {seconds} s: {answer}")
 

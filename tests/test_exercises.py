@@ -27,7 +27,11 @@ def _checks(notebook) -> list[tuple[str, str, str]]:
             for c in notebook.cells if c.metadata.get(KEY, {}).get("part") == "check"]
 
 
-@pytest.mark.parametrize("path", lesson_files(SOLUTIONS),
+WITHOUT_EXERCISES = {"09_transfer_from_other_sounds"}
+GRADED_COPIES = [p for p in LEARNER_COPY_FILES if p.stem not in WITHOUT_EXERCISES]
+
+
+@pytest.mark.parametrize("path", [p for p in lesson_files(SOLUTIONS) if p.stem not in WITHOUT_EXERCISES],
                          ids=lambda p: p.stem)
 def test_the_packaged_checks_are_the_solutions_checks(path):
     notebook = nbformat.read(path, as_version=4)
@@ -38,8 +42,8 @@ def test_the_packaged_checks_are_the_solutions_checks(path):
 
 
 def test_every_learner_copy_is_stamped_and_restores_to_itself_with_grading_cells():
-    assert [p.stem for p in LEARNER_COPY_FILES] == list(lessons())
-    for path in LEARNER_COPY_FILES:
+    assert [p.stem for p in GRADED_COPIES] == list(lessons())
+    for path in GRADED_COPIES:
         notebook = nbformat.read(path, as_version=4)
         lesson = identify_lesson(notebook, "anything.ipynb")
         assert lesson.name == path.stem
@@ -63,8 +67,16 @@ def test_a_grading_cell_hands_over_what_the_check_cell_checks():
 def test_lessons_by_name_or_number():
     assert find_lesson("1").name == find_lesson("01").name == find_lesson("01_data").name == "01_data"
     assert find_lesson("8").name == "08_going_further"
-    with pytest.raises(NotALesson, match="no lesson '9'"):
+    with pytest.raises(NotALesson, match="no lesson '10'"):
+        find_lesson("10")
+
+
+def test_a_lesson_without_exercises_is_named_as_such_not_graded():
+    with pytest.raises(NotALesson, match="lesson '09_transfer_from_other_sounds' has no exercises to grade"):
         find_lesson("9")
+    notebook = nbformat.read(LEARNER_COPY_FILES[-1], as_version=4)
+    with pytest.raises(NotALesson, match="has no exercises to grade"):
+        identify_lesson(notebook, "anything.ipynb")
 
 
 def test_the_file_name_names_the_lesson_when_metadata_is_stripped():

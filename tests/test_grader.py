@@ -252,3 +252,19 @@ def test_the_time_limit_stops_a_submission_and_its_kernel(load_script, tmp_path)
         while _grading_processes() and time.monotonic() < deadline:
             time.sleep(0.2)
         assert _grading_processes() == []
+
+
+@pytest.mark.slow
+def test_the_class_report_counts_the_planted_mistakes(graded, tmp_path):
+    from collections import Counter
+
+    from course_utils.grading import report
+
+    submissions = list(graded.values())
+    counts = report.outcomes(submissions)
+    assert counts["1.1"] == Counter({"correct": 7, "wrong": 3, "error": 3, "not attempted": 1})
+    assert counts["1.2"] == Counter({"correct": 11, "error": 1, "not attempted": 1, "not reached": 1})
+    assert report.mistakes(submissions)["1.1"].most_common(1) == [("val-fold-in-train", 3)]
+    page = report.write_report(submissions, tmp_path / "class.md")[0].read_text()
+    assert "`val-fold-in-train`, 3 learner(s). The hint they saw: In train_val_split(metadata, ['cow', 'dog']) " \
+           "no training row may come from fold 1." in page

@@ -19,11 +19,41 @@ from scripts.repo import REPO, lesson_files
 SOLUTIONS = lesson_files()
 
 
-def test_there_are_seven_lessons_and_an_optional_eighth():
+def test_there_are_seven_lessons_and_two_optional_ones():
     assert [p.stem for p in SOLUTIONS] == [
         "01_data", "02_waveforms_and_spectrograms", "03_datasets_from_disk", "04_rnn_on_waveforms",
         "05_cnn_on_spectrograms", "06_augmentation", "07_transfer_learning", "08_going_further",
+        "09_transfer_from_other_sounds",
     ]
+    for optional in SOLUTIONS[7:]:
+        assert "optional" in nbformat.read(optional, as_version=4).cells[0].source
+
+
+MAX_PROSE_WORDS = 1500
+WITHOUT_EXERCISES = {"09_transfer_from_other_sounds"}  # an optional lesson to read and run
+
+
+def prose_words(notebook: nbformat.NotebookNode) -> int:
+    """Words in a lesson's Markdown, without code blocks and badges: what a learner reads."""
+    text = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+    text = re.sub(r"```.*?```", "", text, flags=re.DOTALL)
+    text = re.sub(r"\[!\[[^\]]*\]\([^)]*\)\]\([^)]*\)", "", text)
+    return len(re.findall(r"[A-Za-z0-9][\w'’.,-]*", text))
+
+
+def test_prose_words_counts_what_a_learner_reads():
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Title\n\n[![Open in Colab](x.svg)](y) Two words, 3.5 dB.\n```\nnot counted\n```"),
+        nbformat.v4.new_code_cell("print('code is not prose')")])
+    assert prose_words(notebook) == 5  # Title, Two, words, 3.5, dB
+
+
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
+def test_each_lesson_reads_as_a_lesson_not_a_report(solution):
+    notebook = nbformat.read(solution, as_version=4)
+    assert prose_words(notebook) <= MAX_PROSE_WORDS, f"{solution.name}: {prose_words(notebook)} words of prose"
+    prose = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+    assert not re.search(r"\b(scripts|results)/", prose), f"{solution.name} sends the learner to the maintainers' files"
 
 
 def structure_problems(notebook: nbformat.NotebookNode) -> list[str]:
@@ -92,6 +122,9 @@ def test_each_exercise_has_a_stub_and_a_check(solution):
     code = [cell for cell in student.cells if cell.cell_type == "code"]
     stubs = list(dict.fromkeys(m for cell in code for m in fmt.stubbed_exercises(cell.source)))
     checks = [cell for cell in code if fmt.is_check(cell.source)]
+    if solution.stem in WITHOUT_EXERCISES:
+        assert stubs == [] and checks == []
+        return
     assert 2 <= len(stubs) <= 4
     assert len(checks) == len(stubs)
     assert not any(fmt.has_solution(cell.source) for cell in code)

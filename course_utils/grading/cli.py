@@ -16,6 +16,7 @@ from .exercises import NotALesson, find_lesson
 from .gradebook import gradebook_csv, table, write_feedback
 from .grader import Limits, find_submissions, grade_all
 from .lms import canvas_csv, moodle_csv, read_roster
+from .report import write_report
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--roster", type=Path, help="for canvas/moodle: the learners (the LMS's gradebook export)")
     parser.add_argument("--assignment", help='for canvas/moodle: the score column\'s name (default "Lesson NN_name")')
     parser.add_argument("--feedback", type=Path, help="write one Markdown file per submission into this folder")
+    parser.add_argument("--report", type=Path, metavar="OUT.md",
+                        help="write what the class got wrong: per exercise, the outcomes and the mistakes most "
+                             "often named (Markdown, with its chart beside it)")
     args = parser.parse_args(argv)
     if args.csv_format != "plain" and not (args.csv and args.roster):
         parser.error(f"--csv-format {args.csv_format} needs --csv FILE and --roster FILE")
@@ -81,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.feedback:
         written = write_feedback(graded, args.feedback)
         print(f"feedback: {len(written)} file(s) in {args.feedback}")
+    if args.report:
+        written = write_report(graded, args.report)
+        print(f"class report: {', '.join(map(str, written))}")
     if unmatched:
         print(f"not in the gradebook, no learner of {args.roster} matched: {', '.join(unmatched)}", file=sys.stderr)
         return 1

@@ -57,21 +57,31 @@ class NotALesson(ValueError):
 
 
 @cache
-def lessons() -> dict[str, Lesson]:
-    """Every lesson with exercises, by name, from the package's exercises.json."""
+def _catalogue() -> dict[str, Lesson]:
     entries = json.loads(CATALOGUE.read_text(encoding="utf-8"))
     return {name: Lesson(name, entry["title"], tuple(
         Exercise(e["id"], e["check"], e["expected"], tuple(e["defines"])) for e in entry["exercises"]))
         for name, entry in entries.items()}
 
 
+def lessons() -> dict[str, Lesson]:
+    """Every lesson with exercises, by name, from the package's exercises.json."""
+    return {name: lesson for name, lesson in _catalogue().items() if lesson.exercises}
+
+
+def _gradable(name: str) -> Lesson:
+    if name in _catalogue() and name not in lessons():
+        raise NotALesson(f"lesson {name!r} has no exercises to grade")
+    return lessons()[name]
+
+
 def find_lesson(name: str) -> Lesson:
-    """A lesson by its name ("01_data") or number ("1", "01")."""
-    by_number = {str(int(n[:2])): lesson for n, lesson in lessons().items()}
-    found = lessons().get(name) or by_number.get(name.lstrip("0") or "0")
+    """A lesson with exercises, by its name ("01_data") or number ("1", "01")."""
+    by_number = {str(int(n[:2])): n for n in _catalogue()}
+    found = name if name in _catalogue() else by_number.get(name.lstrip("0") or "0")
     if found is None:
-        raise NotALesson(f"no lesson {name!r}; the lessons are {', '.join(lessons())}")
-    return found
+        raise NotALesson(f"no lesson {name!r}; the lessons with exercises are {', '.join(lessons())}")
+    return _gradable(found)
 
 
 def exercise_by_id(exercise: str) -> Exercise:
@@ -86,9 +96,9 @@ def identify_lesson(notebook: nbformat.NotebookNode, filename: str) -> Lesson:
     """The lesson named in the notebook's metadata, else in its file name; NotALesson says why not."""
     named = fmt.course_stamp(notebook.get("metadata", {})).get("lesson")
     if named:
-        if named not in lessons():
+        if named not in _catalogue():
             raise NotALesson(f"its metadata names lesson {named!r}, which this course does not have")
-        return lessons()[named]
+        return _gradable(named)
     in_name = [lesson for name, lesson in lessons().items() if name in Path(filename).stem]
     if len(in_name) == 1:
         return in_name[0]
