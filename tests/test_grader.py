@@ -268,3 +268,39 @@ def test_the_class_report_counts_the_planted_mistakes(graded, tmp_path):
     page = report.write_report(submissions, tmp_path / "class.md")[0].read_text()
     assert "`val-fold-in-train`, 3 learner(s). The hint they saw: In train_val_split(metadata, ['cow', 'dog']) " \
            "no training row may come from fold 1." in page
+
+
+def test_a_grader_that_cannot_run_pytest_fails_every_exercise_as_its_own_fault(load_script, tmp_path, monkeypatch):
+    path = load_script("make_submissions").write(tmp_path, ["honest.ipynb"])[0]
+    python = tmp_path / "python-without-pytest"
+    python.write_text("#!/bin/sh\necho '/usr/bin/python3: No module named pytest' >&2\nexit 1\n")
+    python.chmod(0o755)
+    monkeypatch.setattr(grader, "sys", type("Sys", (), {"executable": str(python)}))
+    graded = grade_submission(path, None, Limits())
+    reason = "pytest ran no cell of the notebook (exit code 1: /usr/bin/python3: No module named pytest)"
+    assert [(r.exercise, r.result, r.detail) for r in graded.results] == [
+        ("1.1", "grader failed", reason), ("1.2", "grader failed", reason)]
+    assert graded.score == 0 and graded.notes == [f"grader failed: {reason}"] and graded.problem == ""
+
+
+BACKGROUND = '''import subprocess, sys
+background = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"], start_new_session=True)
+open({pid_file!r}, "w").write(str(background.pid))
+'''
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc to see which processes live")
+def test_no_process_the_notebook_started_outlives_its_grading(load_script, tmp_path):
+    import nbformat
+
+    path = load_script("make_submissions").write(tmp_path, ["honest.ipynb"])[0]
+    notebook = nbformat.read(path, as_version=4)
+    pid_file = tmp_path / "background.pid"
+    notebook.cells.insert(3, nbformat.v4.new_code_cell(BACKGROUND.format(pid_file=str(pid_file))))
+    nbformat.write(notebook, path)
+    with serve_course_data(None, tmp_path / "standin") as url:
+        graded = grade_submission(path, url, Limits(cell_seconds=60))
+    assert [r.result for r in graded.results] == ["correct", "correct"], graded.notes
+    pid = int(pid_file.read_text())
+    assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()

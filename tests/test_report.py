@@ -49,7 +49,7 @@ def test_outcomes_and_named_mistakes_are_counted_exactly():
 def test_the_page_lists_the_counts_the_top_mistakes_and_what_was_not_graded():
     page = report.class_report(_class(), chart="report.png")
     assert "8 submission(s), 7 graded." in page and "Not graded: 1 x the file is empty." in page
-    assert "| 1.1 | 1 | 4 | 1 | 1 | 0 |" in page and "| 1.2 | 2 | 2 | 0 | 2 | 1 |" in page
+    assert "| 1.1 | 1 | 4 | 1 | 1 | 0 | 0 |" in page and "| 1.2 | 2 | 2 | 0 | 2 | 1 | 0 |" in page
     assert page.index("`val-fold-in-train`, 3 learner(s)") < page.index("`categories-not-kept`, 1 learner(s)")
     assert "no training row may come from fold 1" in page
     assert ("![Bar chart of the outcomes per exercise. exercise 1.1: 1 correct, 4 wrong, 1 error, 1 not attempted; "

@@ -7,9 +7,10 @@ notes what each cell did. A grading cell hands its exercise's answer over by val
 (course_utils.grading.carry), and the check runs on it afterwards in a fresh process of its own
 (course_utils.grading.judge), so that nothing the notebook did to its kernel reaches the check.
 Every exercise then gets one result: correct, wrong (with the check's hint), error (in the
-learner's code), not attempted (the stub still raises), or not reached (the kernel died or the
-time ran out before its check). Grading runs the submitted code: run untrusted submissions in a
-container.
+learner's code), not attempted (the stub still raises), not reached (the kernel died or the
+time ran out before its check), or grader failed (the grading machinery itself did not run the
+notebook: never the learner's fault, and worth no point until graded again). Grading runs the
+submitted code: run untrusted submissions in a container.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from .carry import ANSWERS, answer_file
 from .exercises import Exercise, Lesson, NotALesson, identify_lesson, restore_checks
 from ..notebook_format import stub_message
 
-RESULTS = ("correct", "wrong", "error", "not attempted", "not reached")
+RESULTS = ("correct", "wrong", "error", "not attempted", "not reached", "grader failed")
+GRADER_FAILED = "grader failed"
 # Settings that would let the grader's own configuration (or another submission's) leak in.
 PRIVATE_SETTINGS = ("IPYTHONDIR", "MPLCONFIGDIR", "PYTHONSTARTUP", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR",
                     "JUPYTER_RUNTIME_DIR", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME",
@@ -46,7 +48,8 @@ class Limits:
     cell_seconds: float = 300.0
     check_seconds: float = 120.0  # for each check, run on its answer after the notebook
     threads: int = 1  # for PyTorch and NumPy in each kernel
-    user: str | None = None  # run the submission as this unprivileged user (the grader must be root)
+    user: str | None = None  # run as this unprivileged user, one submission at a time (the grader must be root;
+    # every process of the user is ended after the notebook and after the checks)
 
 
 @dataclass
@@ -134,6 +137,7 @@ def _run(notebook: nbformat.NotebookNode, lesson: Lesson, data: str | None,
         with open(log, "wb") as output:
             process = subprocess.Popen(command, cwd=work, env=env, stdout=output, stderr=subprocess.STDOUT,
                                        stdin=subprocess.DEVNULL, start_new_session=True, **as_user)
+            code = None
             try:
                 code = process.wait(timeout=limits.submission_seconds)
                 ended = "" if code in (0, 1) else f"pytest stopped with exit code {code}: {_tail(log)}"
@@ -141,11 +145,17 @@ def _run(notebook: nbformat.NotebookNode, lesson: Lesson, data: str | None,
                 ended = f"the time limit of {limits.submission_seconds:g} s per submission ran out"
             finally:
                 _kill(process)
+                _end_processes(record, limits.user)  # what the notebook left running stops before the checks
         events = _read_events(record)
+        if not events:  # not even the first cell started: nbval, pytest or the recorder did not run
+            return [], f"pytest ran no cell of the notebook (exit code {code}: {_tail(log)})", {}
         judged = {}
-        for exercise in lesson.exercises:
-            if _handed_over(events, exercise):
-                judged[exercise.id] = _check_outside(exercise, answers, work, env, as_user, limits.check_seconds)
+        try:
+            for exercise in lesson.exercises:
+                if _handed_over(events, exercise):
+                    judged[exercise.id] = _check_outside(exercise, answers, work, env, as_user, limits.check_seconds)
+        finally:
+            _end_processes(record, limits.user)
         return events, ended, judged
 
 
@@ -207,6 +217,23 @@ def _read_events(record: Path) -> list[dict]:
         except json.JSONDecodeError:
             pass
     return events
+
+
+def _end_processes(record: Path, user: str | None) -> None:
+    """Kill every process still running for this submission: those whose environment names its
+    record (every process its notebook started inherits it) and, when the learner's code runs as
+    `user`, every process of that user. Nothing a notebook left running goes on through the checks
+    or after grading."""
+    import psutil
+
+    mine, found = os.getpid(), []
+    for process in psutil.process_iter():
+        with contextlib.suppress(psutil.Error):
+            if process.pid != mine and (process.environ().get("COURSE_GRADE_RECORD") == str(record)
+                                        or (user and process.username() == user)):
+                process.kill()
+                found.append(process)
+    psutil.wait_procs(found, timeout=5)
 
 
 def _kill(process: subprocess.Popen) -> None:
@@ -303,6 +330,10 @@ def grade_submission(path: Path, data: str | None, limits: Limits, expected: Les
         events, ended, judged = _run(restored.notebook, lesson, data, limits)
     except Exception as error:  # noqa: BLE001  (one submission's trouble must not stop the others)
         graded.problem = f"the grader could not run it ({type(error).__name__}: {error})"
+        return graded
+    if not events:
+        graded.results = [ExerciseResult(e.id, GRADER_FAILED, ended) for e in lesson.exercises]
+        graded.notes = [f"{GRADER_FAILED}: {ended}"]
         return graded
     graded.results, notes = classify(lesson, events, ended, frozenset(restored.unanswered), limits.cell_seconds,
                                      judged)
