@@ -105,3 +105,35 @@ def test_the_command_line_writes_a_canvas_gradebook_and_names_what_it_could_not_
     refused = subprocess.run([*command[:5], "--roster", str(tmp_path / "roster.csv")], capture_output=True,
                              text=True, cwd=REPO, timeout=60)
     assert refused.returncode == 2 and "--roster is for --csv-format canvas or moodle" in refused.stderr
+
+
+def test_a_download_of_one_moodle_folder_is_matched_by_the_folders_name(tmp_path):
+    roster = _roster(tmp_path, MOODLE_ROSTER, "moodle")
+    graded = _graded(tmp_path, ("Jane Smith_123_assignsubmission_file_/01_data.ipynb", 2))
+    text, unmatched = moodle_csv(graded, roster, "Lesson 1")
+    assert list(csv.reader(io.StringIO(text)))[1] == ["Jane", "Smith", "jane@uni.example", "S001", "2"]
+    assert unmatched == []
+
+
+@pytest.mark.parametrize("points", [10, 3, 7.5])
+def test_canvas_scores_are_scaled_to_the_points_the_assignment_is_worth(tmp_path, points):
+    roster = _roster(tmp_path, CANVAS_ROSTER, "canvas")
+    graded = _graded(tmp_path, ("s/smithjane_12345_901_01_data.ipynb", 2), ("s/leeann_12346_902_01.ipynb", 1))
+    text, _ = canvas_csv(graded, roster, "Lesson 1 (77)", points_possible=points)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert float(rows[1][-1]) == points  # the row Canvas applies to the assignment
+    assert [float(r[-1]) if r[-1] else None for r in rows[2:]] == [points, round(points / 2, 2), None]
+
+
+def test_a_score_that_does_not_divide_evenly_is_rounded_to_two_decimals():
+    from course_utils.grading.lms import scaled
+
+    assert scaled(1, 3, 10) == 3.33 and scaled(2, 3, 10) == 6.67 and scaled(2, 2, None) == 2 and scaled(0, 0, 5) == 0
+
+
+def test_points_possible_is_refused_outside_canvas_or_at_zero(tmp_path):
+    for extra in (["--points-possible", "10"], ["--points-possible", "0", "--csv-format", "canvas", "--csv",
+                                                 str(tmp_path / "g.csv"), "--roster", str(tmp_path / "r.csv")]):
+        result = subprocess.run([sys.executable, "-m", "course_utils", "grade", str(tmp_path), *extra],
+                                capture_output=True, text=True, cwd=REPO, timeout=60)
+        assert result.returncode == 2 and "--points-possible is for --csv-format canvas" in result.stderr

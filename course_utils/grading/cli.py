@@ -36,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="plain: a row per submission, a column per exercise (default); canvas or moodle: "
                              "their gradebook import, a row per learner of --roster")
     parser.add_argument("--roster", type=Path, help="for canvas/moodle: the learners (the LMS's gradebook export)")
+    parser.add_argument("--points-possible", type=float, metavar="N",
+                        help="for canvas: what the assignment is worth; scores are scaled to it (2 decimals)")
     parser.add_argument("--assignment", help='for canvas/moodle: the score column\'s name (default "Lesson NN_name")')
     parser.add_argument("--feedback", type=Path, help="write one Markdown file per submission into this folder")
     parser.add_argument("--report", type=Path, metavar="OUT.md",
@@ -44,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.csv_format != "plain" and not (args.csv and args.roster):
         parser.error(f"--csv-format {args.csv_format} needs --csv FILE and --roster FILE")
+    if args.points_possible is not None and (args.csv_format != "canvas" or args.points_possible <= 0):
+        parser.error("--points-possible is for --csv-format canvas, and must be above 0")
     if args.roster and args.csv_format == "plain":
         parser.error("--roster is for --csv-format canvas or moodle")
     roster = []
@@ -74,9 +78,11 @@ def main(argv: list[str] | None = None) -> int:
         else:
             lesson = expected or next((g.lesson for g in graded if g.lesson), None)
             assignment = args.assignment or f"Lesson {lesson.name if lesson else ''}".strip()
-            make = canvas_csv if args.csv_format == "canvas" else moodle_csv
             try:
-                text, unmatched = make(graded, roster, assignment)
+                if args.csv_format == "canvas":
+                    text, unmatched = canvas_csv(graded, roster, assignment, args.points_possible)
+                else:
+                    text, unmatched = moodle_csv(graded, roster, assignment)
             except ValueError as error:
                 print(f"no gradebook written: {error}", file=sys.stderr)
                 return 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from pathlib import Path
 
@@ -47,8 +48,8 @@ def match(graded: list[Graded], roster: list[dict[str, str]], lms: str) -> tuple
     files when a submission matches two learners or a learner two submissions."""
     found: dict[int, Graded] = {}
     unmatched = []
-    for name, g in zip(names(graded), graded):
-        rows = [i for i, row in enumerate(roster) if any(_whole_part(value, name) for value in identities(row, lms))]
+    for name, path, g in zip(names(graded), _names_with_folder(graded), graded):
+        rows = [i for i, row in enumerate(roster) if any(_whole_part(value, path) for value in identities(row, lms))]
         if len(rows) > 1:
             raise ValueError(f"{name} matches {len(rows)} learners of the roster: "
                              f"{', '.join(identities(roster[i], lms)[0] for i in rows)}")
@@ -60,6 +61,16 @@ def match(graded: list[Graded], roster: list[dict[str, str]], lms: str) -> tuple
         else:
             found[rows[0]] = g
     return found, unmatched
+
+
+def _names_with_folder(graded: list[Graded]) -> list[str]:
+    """Each submission's path from one folder above the folders that hold them: Moodle puts a
+    learner's name on the folder, and a download of one learner's folder is still matched."""
+    paths = [g.submission.resolve() for g in graded]
+    if not paths:
+        return []
+    common = Path(os.path.commonpath([p.parent.parent for p in paths]))
+    return [str(p.relative_to(common)) for p in paths]
 
 
 def _whole_part(value: str, name: str) -> bool:
@@ -74,11 +85,23 @@ def _one_lesson(graded: list[Graded]) -> int:
     return next(len(g.lesson.exercises) for g in graded if g.lesson) if lessons else 0
 
 
-def canvas_csv(graded: list[Graded], roster: list[dict[str, str]], assignment: str) -> tuple[str, list[str]]:
+def scaled(score: int, out_of: int, points_possible: float | None) -> float | int:
+    """`score` of `out_of` exercises as points of an assignment worth `points_possible` (rounded to
+    two decimals); the number of exercises correct when there is no such worth."""
+    if points_possible is None or out_of == 0:
+        return score
+    return round(score * points_possible / out_of, 2)
+
+
+def canvas_csv(graded: list[Graded], roster: list[dict[str, str]], assignment: str,
+               points_possible: float | None = None) -> tuple[str, list[str]]:
     """Canvas's gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, then the assignment
-    (name it "Title (id)" to fill an existing one); a Points Possible row; a blank score leaves a
-    learner without a submission as they were. Returns (the CSV, the submissions no learner matched)."""
-    out_of = _one_lesson(graded)
+    (name it "Title (id)" to fill an existing one); a Points Possible row, which Canvas applies to
+    the assignment (the number of exercises, or `points_possible`, to which scores are scaled); a
+    blank score leaves a learner without a submission as they were. Returns (the CSV, the
+    submissions no learner matched)."""
+    exercises = _one_lesson(graded)
+    out_of = exercises if points_possible is None else points_possible
     found, unmatched = match(graded, roster, "canvas")
     columns = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
     text = io.StringIO()
@@ -86,7 +109,8 @@ def canvas_csv(graded: list[Graded], roster: list[dict[str, str]], assignment: s
     writer.writerow([*columns, assignment])
     writer.writerow(["Points Possible", "", "", "", "", out_of])
     for i, row in enumerate(roster):
-        writer.writerow([*(row.get(c, "") for c in columns), found[i].score if i in found else ""])
+        writer.writerow([*(row.get(c, "") for c in columns),
+                         scaled(found[i].score, exercises, points_possible) if i in found else ""])
     return text.getvalue(), unmatched
 
 
