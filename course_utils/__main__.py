@@ -5,7 +5,7 @@ import sys
 USAGE = ("usage: python -m course_utils {doctor | serve [--standin | --root FOLDER] [--port N]"
          " | grade SUBMISSION_OR_FOLDER... [--csv FILE] [--feedback DIR]"
          " | export gradescope --lesson N OUT.zip [--data esc50|URL]"
-         " | export classroom --lesson N [--out .github/workflows/classroom.yml]}")
+         " | export classroom --lesson N [--out .github/workflows/classroom.yml | --template DIR]}")
 
 
 def main() -> int:

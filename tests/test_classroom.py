@@ -99,3 +99,51 @@ def test_grading_once_then_reading_each_exercise(load_script, tmp_path, monkeypa
         assert classroom.main(["grade", str(path), "--lesson", "1", "--out", str(tmp_path / "g.json")]) == 0
     assert classroom.result(tmp_path / "g.json", "1.1")[0] is False  # the wrong answer
     assert classroom.result(tmp_path / "g.json", "1.2") == (True, "Exercise 1.2: correct")
+
+
+@pytest.mark.parametrize("name", sorted(lessons()))
+def test_the_grading_step_has_the_time_the_grader_allows_and_a_failure_still_reports(name):
+    lesson = find_lesson(name)
+    seconds, minutes = classroom.time_limits(lesson)
+    steps = yaml.safe_load(classroom.workflow(lesson, INSTALL))["jobs"]["run-autograding-tests"]["steps"]
+    grading = next(s for s in steps if s.get("name", "").startswith("Grade "))
+    assert grading["timeout-minutes"] == minutes and grading["run"].endswith(f"--time-limit {seconds}")
+    assert minutes * 60 >= seconds + 120 * len(lesson.exercises)  # the notebook's time and every check's
+    after = steps[steps.index(grading) + 1:]
+    assert after and all(step["if"] == "always()" for step in after)  # exercises and reporter run after a failure
+
+
+def test_a_three_exercise_lesson_gets_more_than_fifteen_minutes():
+    assert classroom.time_limits(find_lesson("4"))[1] > 15 and len(find_lesson("4").exercises) == 3
+
+
+def test_the_template_repository_holds_the_learners_copy_the_workflow_and_no_solution(tmp_path):
+    import nbformat
+
+    from course_utils import notebook_format as fmt
+    from scripts.repo import LEARNER_COPIES, SOLUTIONS
+
+    lesson = find_lesson("5")
+    written = classroom.template(lesson, tmp_path / "repo", INSTALL)
+    assert sorted(p.relative_to(tmp_path / "repo").as_posix() for p in written) == [
+        ".github/workflows/classroom.yml", "README.md", f"notebooks/{lesson.name}.ipynb"]
+    everything = "".join(p.read_text() for p in written)
+    assert fmt.BEGIN_SOLUTION not in everything and "solutions" not in everything
+    solution = nbformat.read(SOLUTIONS / f"{lesson.name}.ipynb", as_version=4)
+    answers = [fmt.remove_solution_markers(c.source) for c in solution.cells if fmt.has_solution(c.source)]
+    assert answers and not any(answer.strip() in everything for answer in answers)
+    assert (tmp_path / "repo" / "notebooks" / f"{lesson.name}.ipynb").read_bytes() == (
+        LEARNER_COPIES / f"{lesson.name}.ipynb").read_bytes()
+    with pytest.raises(ValueError, match="is not empty"):
+        classroom.template(lesson, tmp_path / "repo", INSTALL)
+
+
+def test_the_export_command_writes_a_template(tmp_path, capsys):
+    assert classroom.main(["workflow", "--lesson", "1", "--install", INSTALL, "--template", str(tmp_path / "t")]) == 0
+    assert (tmp_path / "t" / "notebooks" / "01_data.ipynb").is_file()
+    assert "no solution" in capsys.readouterr().out
+
+
+def test_a_failed_install_still_gives_every_exercise_a_failing_line(tmp_path):
+    correct, line = classroom.result(tmp_path / "grading.json", "1.1")
+    assert not correct and line.startswith("grader failed: no grading results")

@@ -1,6 +1,7 @@
 """GitHub Classroom: a workflow that grades a learner's repository on every push, point by exercise.
 
     python -m course_utils export classroom --lesson 1        # writes .github/workflows/classroom.yml
+    python -m course_utils export classroom --lesson 1 --template DIR   # a learner's template repository
 
 The workflow installs the course, grades the lesson's notebook once (`... classroom grade`), then
 runs one `autograding-command-grader` step per exercise (`... classroom result`, which passes only
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 import tomllib
@@ -24,6 +26,7 @@ from .grader import Limits, grade_submission
 
 PACKAGE = Path(__file__).resolve().parents[1]
 RESULTS_FILE = "grading.json"
+MARGIN_SECONDS = 120  # starting the grader, the kernel and the checks' processes
 
 
 def runner_id(exercise_id: str) -> str:
@@ -41,9 +44,23 @@ def default_install() -> str:
     return f"course_utils[grade] @ git+{repository.rstrip('/')}@v{release}"
 
 
-def workflow(lesson: Lesson, install: str, data: str = "esc50", minutes: int = 15) -> str:
-    """.github/workflows/classroom.yml for `lesson`'s notebook in notebooks/."""
+def time_limits(lesson: Lesson) -> tuple[int, int]:
+    """(seconds for the notebook, minutes for the grading step) on GitHub's runner: the default 600 s,
+    or twice the lesson's measured two-core grading time where that is longer (resources.json), then
+    each check's limit and a margin."""
+    from .gradescope import RESOURCES
+
+    measured = json.loads(RESOURCES.read_text())["lessons"] if RESOURCES.exists() else {}
+    two_cores = measured.get(lesson.name, {}).get("2", {}).get("seconds", 0)
+    notebook = max(int(Limits().submission_seconds), math.ceil(2 * two_cores))
+    return notebook, math.ceil((notebook + Limits().check_seconds * len(lesson.exercises) + MARGIN_SECONDS) / 60)
+
+
+def workflow(lesson: Lesson, install: str, data: str = "esc50") -> str:
+    """.github/workflows/classroom.yml for `lesson`'s notebook in notebooks/. Every exercise's step and
+    the reporter run even when installing or grading failed, so a score (0 then) always reaches Classroom."""
     notebook = f"notebooks/{lesson.name}.ipynb"
+    seconds, minutes = time_limits(lesson)
     steps = [f"""\
     - name: Check out the learner's work
       uses: actions/checkout@v4
@@ -59,11 +76,12 @@ def workflow(lesson: Lesson, install: str, data: str = "esc50", minutes: int = 1
       timeout-minutes: {minutes}
       env:
         COURSE_DATA: {json.dumps(data)}
-      run: python -m course_utils.grading.classroom grade {notebook} --lesson {lesson.name} --out {RESULTS_FILE}"""]
+      run: python -m course_utils.grading.classroom grade {notebook} --lesson {lesson.name} --out {RESULTS_FILE} --time-limit {seconds}"""]
     for exercise in lesson.exercises:
         steps.append(f"""\
     - name: Exercise {exercise.id}
       id: {runner_id(exercise.id)}
+      if: always()
       uses: classroom-resources/autograding-command-grader@v1
       with:
         test-name: Exercise {exercise.id} ({exercise.check_function})
@@ -74,6 +92,7 @@ def workflow(lesson: Lesson, install: str, data: str = "esc50", minutes: int = 1
     results = "\n".join(f'        {r.upper()}_RESULTS: "${{{{steps.{r}.outputs.result}}}}"' for r in runners)
     steps.append(f"""\
     - name: Report the points
+      if: always()
       uses: classroom-resources/autograding-grading-reporter@v1
       env:
 {results}
@@ -99,6 +118,40 @@ jobs:
 """ + "\n".join(steps) + "\n"
 
 
+LEARNER_README = """# {title}
+
+Your work for this assignment: open `notebooks/{name}.ipynb` (in JupyterLab, or in Colab from
+GitHub), answer each exercise in place of `raise NotImplementedError`, and run the check cell
+under it: it tells you whether your code is right, and never stops the notebook.
+
+Every time you push, GitHub grades the notebook as your instructor will (the Actions tab shows
+it): one point per exercise whose check says correct. Commit the notebook with your answers; its
+outputs do not count, your code does.
+"""
+
+
+def template(lesson: Lesson, folder: Path, install: str, data: str = "esc50") -> list[Path]:
+    """A learner's template repository for `lesson` in `folder` (new or empty): the learner's copy of
+    the notebook, the grading workflow and a short README; no solution."""
+    from ..notebook_format import BEGIN_SOLUTION
+
+    learner_copy = PACKAGE.parent / "notebooks" / f"{lesson.name}.ipynb"
+    if not learner_copy.is_file():
+        raise ValueError(f"no learner's copy at {learner_copy}: export the template from a clone of the course")
+    if folder.exists() and any(folder.iterdir()):
+        raise ValueError(f"{folder} is not empty: the template goes into a new folder")
+    files = {f"notebooks/{lesson.name}.ipynb": learner_copy.read_text(encoding="utf-8"),
+             ".github/workflows/classroom.yml": workflow(lesson, install, data),
+             "README.md": LEARNER_README.format(title=lesson.title, name=lesson.name)}
+    if any(BEGIN_SOLUTION in text for text in files.values()):
+        raise ValueError(f"{learner_copy} holds a solution: run python -m scripts.build_notebooks")
+    written = []
+    for relative, text in files.items():
+        write_text_atomically(folder / relative, text)
+        written.append(folder / relative)
+    return written
+
+
 def grade(notebook: Path, lesson: Lesson, out: Path, limits: Limits = Limits()) -> dict:
     """Grade `notebook` once and write each exercise's result (or why it could not be graded) to `out`."""
     graded = grade_submission(notebook, os.environ.get("COURSE_DATA"), limits, expected=lesson)
@@ -113,7 +166,7 @@ def result(record_file: Path, exercise_id: str) -> tuple[bool, str]:
     try:
         record = json.loads(record_file.read_text())
     except (OSError, ValueError) as error:
-        return False, f"no grading results ({error}); see the step that grades the notebook"
+        return False, f"grader failed: no grading results ({error}); see the steps that install and grade"
     if record["problem"]:
         return False, f"the notebook could not be graded: {record['problem']}"
     found = record["exercises"].get(exercise_id)
@@ -132,16 +185,24 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--install", help="what pip installs (default: the course's repository, from pyproject.toml)")
     export.add_argument("--data", default="esc50", help='COURSE_DATA while grading: "esc50" (default) or a mirror URL')
     export.add_argument("--out", type=Path, default=Path(".github/workflows/classroom.yml"))
+    export.add_argument("--template", type=Path, metavar="DIR",
+                        help="write a learner's template repository here instead: notebook, workflow, README")
     grading = commands.add_parser("grade", help="grade the notebook once (the workflow's grading step)")
     grading.add_argument("notebook", type=Path)
     grading.add_argument("--lesson", required=True)
     grading.add_argument("--out", type=Path, default=Path(RESULTS_FILE))
+    grading.add_argument("--time-limit", type=float, default=Limits().submission_seconds,
+                         help="seconds for running the notebook (the workflow sets it per lesson)")
     one = commands.add_parser("result", help="pass if one exercise was correct (one step per exercise)")
     one.add_argument("record", type=Path)
     one.add_argument("exercise")
     args = parser.parse_args(argv)
     try:
         lesson = find_lesson(args.lesson) if args.command != "result" else None
+        if args.command == "workflow" and args.template:
+            written = template(lesson, args.template, args.install or default_install(), args.data)
+            print(f"{args.template}: a template repository for {lesson.name} ({len(written)} files, no solution)")
+            return 0
         if args.command == "workflow":
             write_text_atomically(args.out, workflow(lesson, args.install or default_install(), args.data))
             print(f"{args.out}: grades notebooks/{lesson.name}.ipynb, {len(lesson.exercises)} exercises")
@@ -149,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     except (NotALesson, ValueError) as error:
         parser.error(str(error))
     if args.command == "grade":
-        record = grade(args.notebook, lesson, args.out)
+        record = grade(args.notebook, lesson, args.out, Limits(submission_seconds=args.time_limit))
         print(record["problem"] or "; ".join(f"{k}: {v['result']}" for k, v in record["exercises"].items()))
         return 0
     correct, line = result(args.record, args.exercise)
