@@ -1,5 +1,7 @@
 """Atomic writes: the target is the new file after success, and untouched (no leftovers) after a failure."""
 
+import os
+
 import pytest
 
 from course_utils.atomic import atomic_path, write_text_atomically
@@ -43,3 +45,23 @@ def test_a_failed_rename_leaves_the_old_file_and_no_temporary(tmp_path, monkeypa
     with pytest.raises(OSError, match="disk full"):
         write_text_atomically(target, "new\n")
     assert target.read_text() == "old\n" and list(target.parent.iterdir()) == [target]
+
+
+def test_a_new_file_gets_the_usual_permissions_not_the_temporarys(tmp_path):
+    previous = os.umask(0o022)
+    try:
+        write_text_atomically(tmp_path / "new.txt", "x")
+        assert (tmp_path / "new.txt").stat().st_mode & 0o777 == 0o644  # readable by others, as `open` would make it
+        os.umask(0o077)
+        write_text_atomically(tmp_path / "private.txt", "x")
+        assert (tmp_path / "private.txt").stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(previous)
+
+
+def test_an_overwritten_file_keeps_its_permissions(tmp_path):
+    target = tmp_path / "kept.txt"
+    target.write_text("old")
+    target.chmod(0o640)
+    write_text_atomically(target, "new")
+    assert target.stat().st_mode & 0o777 == 0o640 and target.read_text() == "new"

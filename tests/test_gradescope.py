@@ -159,7 +159,7 @@ def test_in_the_emulated_autograder_the_learners_code_cannot_reach_its_files(loa
     finally:
         shutil.rmtree(root, ignore_errors=True)
     _valid(results)
-    assert [t["score"] for t in results["tests"]] == [0, 1]  # the wrong answer, graded as such
+    assert [t["score"] for t in results["tests"]] == [0, 1], [t["output"] for t in results["tests"]]  # the wrong answer, graded as such
     for attempt in ("source/course/course_utils/checks.py", "source/config.json", "results/results.json"):
         assert f"PermissionError: [Errno 13] Permission denied: '{root}/{attempt}'" in results["output"], attempt
 
