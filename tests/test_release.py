@@ -19,6 +19,11 @@ def test_the_version_is_a_release_number_and_the_package_reports_it():
     assert course_utils.__version__ == version()
 
 
+def test_the_readme_names_this_version_and_its_tag():
+    readme = (REPO / "README.md").read_text()
+    assert f"version {version()} of the course" in readme and f"`{release_tag(version())}`" in readme
+
+
 def test_the_changelog_opens_with_this_version():
     headings = re.findall(r"^## (\S+)", (REPO / "CHANGELOG.md").read_text(), re.MULTILINE)
     assert headings and headings[0] == version(), f"CHANGELOG.md's newest entry is {headings[:1]}, pyproject says {version()}"
