@@ -91,6 +91,11 @@ class Lesson:
         return f"{self.stem}.html"
 
 
+def first_heading(markdown: str) -> str | None:
+    """The text of the first `# ` heading line, if any."""
+    return next((line[2:].strip() for line in markdown.splitlines() if line.startswith("# ")), None)
+
+
 def cell_sources(notebook: nbformat.NotebookNode) -> list[tuple[str, str]]:
     return [(cell.cell_type, cell.source) for cell in notebook.cells]
 
@@ -113,11 +118,10 @@ def load_lesson(solution: Path, executed_dir: Path) -> Lesson:
     if "executed" not in course_stamp(notebook.metadata):
         raise SiteError(f"{copy}: does not say which data it ran on (metadata.course.executed); "
                         "it was not written by scripts/run_chapter.py")
-    heading = next((line for cell in notebook.cells if cell.cell_type == "markdown"
-                    for line in cell.source.splitlines() if line.startswith("# ")), None)
+    heading = first_heading("\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown"))
     if heading is None:
         raise SiteError(f"{copy}: has no title (a markdown line starting with '# ')")
-    title = COLAB_BADGE.sub("", heading[2:]).strip()
+    title = COLAB_BADGE.sub("", heading).strip()
     return Lesson(solution.stem, title, notebook)
 
 
@@ -299,13 +303,13 @@ def document_pages(lessons: list[Lesson], readme: Path, url: str, branch: str) -
     if missing:
         raise SiteError(f"missing page source(s): {', '.join(missing)}")
     pages = {"README.md": "index.html", **DOCUMENTS, **{f"notebooks/{l.stem}.ipynb": l.page for l in lessons}}
-    rendered = {source: markdown_html(path.read_text()) for source, path in sources.items()}
+    texts = {source: path.read_text() for source, path in sources.items()}
+    rendered = {source: markdown_html(text) for source, text in texts.items()}
     ids = {source: found for source, (_, found) in rendered.items()}
     note = data_note(lessons[0].notebook.metadata[KEY]["executed"])
     built = {}
     for source, (body, _) in rendered.items():
-        title = "Home" if source == "README.md" else next(
-            (line[2:].strip() for line in sources[source].read_text().splitlines() if line.startswith("# ")), source)
+        title = "Home" if source == "README.md" else first_heading(texts[source]) or source
         top = home_note(lessons) if source == "README.md" else ""
         built[pages[source]] = PAGE.format(title=html.escape(title), nav=navigation(lessons, None), top=top,
                                            body=relink(body, source, pages, ids, url, branch), data_note=note, more=MORE)

@@ -6,6 +6,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from scripts.build_site import _github_slug
 from scripts.repo import LEARNER_COPIES, REPO, SOLUTIONS, lesson_files
 
 README = REPO / "README.md"
@@ -14,9 +15,8 @@ LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)")
 
 
 def github_anchor(heading: str) -> str:
-    """The anchor GitHub gives a Markdown heading."""
-    text = re.sub(r"[`*_]|\[([^\]]*)\]\([^)]*\)", r"\1", heading).strip().lower()
-    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+    """The anchor GitHub gives a Markdown heading: its text without markup, as the site slugs it."""
+    return _github_slug(re.sub(r"[`*_]|\[([^\]]*)\]\([^)]*\)", r"\1", heading))
 
 
 def anchors(page: Path) -> set[str]:

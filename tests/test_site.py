@@ -65,7 +65,7 @@ def _executed(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 @pytest.fixture
-def chapter(tmp_path):
+def chapter(tmp_path, site):
     """A solutions folder, its executed copies and a README, as build_site reads them."""
     solutions, executed = tmp_path / "solutions", tmp_path / "executed"
     solutions.mkdir(), executed.mkdir()
@@ -78,7 +78,7 @@ def chapter(tmp_path):
                       "See [lesson 1](notebooks/01_lesson.ipynb), [the script](scripts/run.py) and "
                       "[grading](#checking-and-grading) and [instructors](docs/instructors.md#grading-a-class)."
                       "\n\n## Checking and grading\n\nText.\n")
-    for source in site_module().DOCUMENTS:
+    for source in site.DOCUMENTS:
         (tmp_path / source).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / source).write_text(f"# {source}\n\nText.\n")
     (tmp_path / "docs" / "instructors.md").write_text(
@@ -87,12 +87,6 @@ def chapter(tmp_path):
         "[a script](../scripts/run.py).\n")
     (tmp_path / "docs" / "maintainers.md").write_text("# For maintainers\n\n## Releases\n\nText.\n")
     return solutions, executed, readme
-
-
-def site_module():
-    import scripts.build_site
-
-    return scripts.build_site
 
 
 @pytest.fixture

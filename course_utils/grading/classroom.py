@@ -48,10 +48,9 @@ def time_limits(lesson: Lesson) -> tuple[int, int]:
     """(seconds for the notebook, minutes for the grading step) on GitHub's runner: the default 600 s,
     or twice the lesson's measured two-core grading time where that is longer (resources.json), then
     each check's limit and a margin."""
-    from .gradescope import RESOURCES
+    from .gradescope import measured
 
-    measured = json.loads(RESOURCES.read_text())["lessons"] if RESOURCES.exists() else {}
-    two_cores = measured.get(lesson.name, {}).get("2", {}).get("seconds", 0)
+    two_cores = measured(lesson).get("2", {}).get("seconds", 0)
     notebook = max(int(Limits().submission_seconds), math.ceil(2 * two_cores))
     return notebook, math.ceil((notebook + Limits().check_seconds * len(lesson.exercises) + MARGIN_SECONDS) / 60)
 

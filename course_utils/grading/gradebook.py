@@ -12,12 +12,13 @@ from ..atomic import write_text_atomically
 from .grader import Graded
 
 
-def names(graded: list[Graded]) -> list[str]:
-    """A short, distinct name per submission: its path below the folder that all of them share."""
+def names(graded: list[Graded], folders_above: int = 0) -> list[str]:
+    """A short, distinct name per submission: its path below the folder that all of them share
+    (and `folders_above` folders more, for names that a folder carries)."""
     paths = [g.submission.resolve() for g in graded]
     if not paths:
         return []
-    common = Path(os.path.commonpath([p.parent for p in paths]))
+    common = Path(os.path.commonpath([p.parents[folders_above] for p in paths]))
     return [str(p.relative_to(common)) for p in paths]
 
 

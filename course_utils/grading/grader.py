@@ -34,8 +34,8 @@ from .carry import ANSWERS, answer_file
 from .exercises import Exercise, Lesson, NotALesson, identify_lesson, restore_checks
 from ..notebook_format import stub_message
 
-RESULTS = ("correct", "wrong", "error", "not attempted", "not reached", "grader failed")
 GRADER_FAILED = "grader failed"
+RESULTS = ("correct", "wrong", "error", "not attempted", "not reached", GRADER_FAILED)
 # Settings that would let the grader's own configuration (or another submission's) leak in.
 PRIVATE_SETTINGS = ("IPYTHONDIR", "MPLCONFIGDIR", "PYTHONSTARTUP", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR",
                     "JUPYTER_RUNTIME_DIR", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME",

@@ -130,11 +130,16 @@ def gradescope_settings(one_core_seconds: float, peak_mib: float, n_exercises: i
     return {"cpus": cpus, "timeout_minutes": minutes, "memory_mb": memory}
 
 
+def measured(lesson: Lesson) -> dict:
+    """What benchmarks/grading_lessons.py measured for `lesson` (by core count, and "gradescope"), or {}."""
+    lessons = json.loads(RESOURCES.read_text())["lessons"] if RESOURCES.exists() else {}
+    return lessons.get(lesson.name, {})
+
+
 def suggested(lesson: Lesson) -> dict:
     """Gradescope's settings for `lesson` as measured (cpus, timeout_minutes, memory_mb), else its defaults."""
-    measured = json.loads(RESOURCES.read_text()) if RESOURCES.exists() else {"lessons": {}}
     defaults = {"cpus": 0.5, "timeout_minutes": 10, "memory_mb": 768}
-    return measured["lessons"].get(lesson.name, {}).get("gradescope", defaults)
+    return measured(lesson).get("gradescope", defaults)
 
 
 def limits_within(minutes: float, lesson: Lesson) -> Limits:

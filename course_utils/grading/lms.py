@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 from pathlib import Path
 
@@ -48,7 +47,7 @@ def match(graded: list[Graded], roster: list[dict[str, str]], lms: str) -> tuple
     files when a submission matches two learners or a learner two submissions."""
     found: dict[int, Graded] = {}
     unmatched = []
-    for name, path, g in zip(names(graded), _names_with_folder(graded), graded):
+    for name, path, g in zip(names(graded), names(graded, folders_above=1), graded):  # Moodle names folders
         rows = [i for i, row in enumerate(roster) if any(_whole_part(value, path) for value in identities(row, lms))]
         if len(rows) > 1:
             raise ValueError(f"{name} matches {len(rows)} learners of the roster: "
@@ -61,16 +60,6 @@ def match(graded: list[Graded], roster: list[dict[str, str]], lms: str) -> tuple
         else:
             found[rows[0]] = g
     return found, unmatched
-
-
-def _names_with_folder(graded: list[Graded]) -> list[str]:
-    """Each submission's path from one folder above the folders that hold them: Moodle puts a
-    learner's name on the folder, and a download of one learner's folder is still matched."""
-    paths = [g.submission.resolve() for g in graded]
-    if not paths:
-        return []
-    common = Path(os.path.commonpath([p.parent.parent for p in paths]))
-    return [str(p.relative_to(common)) for p in paths]
 
 
 def _whole_part(value: str, name: str) -> bool:
