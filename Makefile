@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: test quick unit chapter site mutants benchmark benchmark-grading gpu-check emulate-colab emulate-binder clean
+.PHONY: test quick unit chapter site mutants lock benchmark benchmark-grading gpu-check emulate-colab emulate-binder clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ site: $(VENV)/.installed  ## execute every lesson, then build the web version in
 
 mutants: $(VENV)/.installed  ## mutate each exercise's solution: its check must reject every mutant not listed as equivalent
 	$(PY) -m scripts.mutants
+
+lock: $(VENV)/.installed  ## pin the Gradescope autograder's environment again (course_utils/grading/*.lock; needs PyPI)
+	$(PY) -m scripts.lock_autograder
 
 benchmark: $(VENV)/.installed  ## data pipeline and training stages, measured in one run
 	$(PY) -m benchmarks.run

@@ -4,6 +4,7 @@ of its grading processes hold together at their peak; and the Gradescope setting
     python -m benchmarks.grading_lessons                 # both core counts, the offline stand-in
     python -m benchmarks.grading_lessons --cores 1 --lessons 1 7
     python -m benchmarks.grading_lessons --write         # also store the figures for the export
+    python -m benchmarks.grading_lessons --data ../shared/esc50-sample --categories dog,cow,rooster,vacuum_cleaner
 
 Each grading is `python -m course_utils grade SOLUTION --jobs 1` in a process of its own, pinned to
 the first `--cores` cores (with as many threads). A thread samples every 0.1 s the proportional set
@@ -52,9 +53,9 @@ def _tree_pss(process: psutil.Process) -> int:
     return total
 
 
-def grade_measured(notebook: Path, url: str, cores: int, gradebook: Path) -> dict:
+def grade_measured(notebook: Path, url: str, cores: int, gradebook: Path, categories: str = "") -> dict:
     """Grade one notebook in a pinned process of its own: seconds, peak MiB, its gradebook row."""
-    env = os.environ | {"COURSE_DATA": url}
+    env = os.environ | {"COURSE_DATA": url} | ({"COURSE_CATEGORIES": categories} if categories else {})
     # No cell limit short of the notebook's: a cell cut off would make the lesson look faster than it is.
     command = [sys.executable, "-m", "course_utils", "grade", str(notebook), "--jobs", "1", "--csv", str(gradebook),
                "--time-limit", "3600", "--cell-time-limit", "3600"]
@@ -84,16 +85,23 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--lessons", nargs="+", default=[str(n) for n in range(1, 9)])
     parser.add_argument("--cores", type=int, nargs="+", default=[2, 1])
+    parser.add_argument("--data", type=Path, help="a folder with ESC-50's layout (real clips, read as a prefetched "
+                        "autograder reads them); default: the offline stand-in, served on 127.0.0.1")
+    parser.add_argument("--categories", default="", help="COURSE_CATEGORIES for the lessons, e.g. when --data "
+                        "lacks some of the chapter's four")
     parser.add_argument("--write", action="store_true", help=f"store the figures in {RESOURCES.name}")
     args = parser.parse_args()
+    data = (f"real clips ({args.data.name}; {args.categories or 'the chapter' + chr(39) + 's categories'})"
+            if args.data else "the offline stand-in")
     lessons = [find_lesson(n) for n in args.lessons]
     figures: dict[str, dict] = {lesson.name: {} for lesson in lessons}
-    with tempfile.TemporaryDirectory() as temporary, serve_course_data(None, Path(temporary) / "standin") as url:
+    with tempfile.TemporaryDirectory() as temporary, serve_course_data(None, Path(temporary) / "standin") as standin:
+        url = str(args.data.resolve()) if args.data else standin
         print(f"{'lesson':<32}{'cores':>6}{'seconds':>9}{'peak MiB':>10}  scores (every exercise must be correct)")
         for lesson in lessons:
             for cores in args.cores:
                 gradebook = Path(temporary) / f"{lesson.name}-{cores}.csv"
-                measured = grade_measured(SOLUTIONS / f"{lesson.name}.ipynb", url, cores, gradebook)
+                measured = grade_measured(SOLUTIONS / f"{lesson.name}.ipynb", url, cores, gradebook, args.categories)
                 figures[lesson.name][str(cores)] = measured
                 print(f"{lesson.name:<32}{cores:>6}{measured['seconds']:>9.1f}{measured['peak_mib']:>10}  "
                       f"{measured['row']}", flush=True)
@@ -110,7 +118,7 @@ def main() -> int:
         print(f"{name:<32}{settings['cpus']:>16g}{settings['timeout_minutes']:>6} min{settings['memory_mb']:>7} MB")
     if args.write:
         record = {"measured": datetime.date.today().isoformat(), "machine": f"{platform.machine()}, "
-                  f"{os.cpu_count()} cores", "data": "the offline stand-in", "lessons": figures}
+                  f"{os.cpu_count()} cores", "data": data, "lessons": figures}
         RESOURCES.write_text(json.dumps(record, indent=1) + "\n")
         print(f"written: {RESOURCES}")
     return 0

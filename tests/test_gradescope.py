@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -21,6 +22,7 @@ import pytest
 from course_utils.grading import gradescope
 from course_utils.grading.exercises import find_lesson, lessons
 from course_utils.grading.grader import ExerciseResult, Graded, Limits
+from course_utils.grading.prefetch import prefetch
 from course_utils.server import serve_course_data
 
 LESSON = find_lesson("01_data")
@@ -63,12 +65,47 @@ def test_the_zip_holds_the_scripts_gradescope_runs_and_the_whole_package(tmp_pat
 
 
 def test_setup_leaves_the_system_python_alone_and_both_scripts_parse(tmp_path):
-    assert "python3.11 -m venv /opt/course" in gradescope.SETUP_SH
-    assert "update-alternatives" not in gradescope.SETUP_SH and "ln -s" not in gradescope.SETUP_SH
-    for name, script in (("setup.sh", gradescope.SETUP_SH), ("run_autograder", gradescope.RUN_AUTOGRADER)):
+    setup = gradescope.setup_script(LESSON, "esc50")
+    assert f"uv venv --python {gradescope.PYTHON_VERSION} /opt/course" in setup
+    assert "update-alternatives" not in setup and "ln -s" not in setup
+    for name, script in (("setup.sh", setup), ("run_autograder", gradescope.RUN_AUTOGRADER)):
         (tmp_path / name).write_text(script)
         checked = subprocess.run(["bash", "-n", str(tmp_path / name)], capture_output=True, text=True)
         assert checked.returncode == 0 and checked.stderr == "", (name, checked.stderr)
+
+
+def _installs(script: str) -> list[str]:
+    return [line for line in script.splitlines() if re.search(r"\b(pip|uv|apt-get) .*\binstall\b|\bsync\b", line)]
+
+
+def test_setup_installs_only_from_the_hashed_locks_a_pinned_python_and_the_zips_own_course():
+    setup = gradescope.setup_script(find_lesson("7"), "https://mirror.example/esc50")
+    locks = '"$source/course/course_utils/grading'
+    assert _installs(setup) == [
+        "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pip > /dev/null",
+        f'python3 -m pip install --quiet --no-deps --require-hashes -r "$locks/autograder-uv.lock"',
+        f"python3 -m uv python install {gradescope.PYTHON_VERSION}",
+        f'python3 -m uv pip sync --python /opt/course/bin/python --require-hashes "$locks/autograder.lock"',
+        'python3 -m uv pip install --python /opt/course/bin/python --no-deps --no-build-isolation "$source/course"']
+    assert f'locks={locks}"' in setup and "index-url" not in setup and "torch" not in setup
+    assert re.fullmatch(r"3\.11\.\d+", gradescope.PYTHON_VERSION)
+    assert setup.rstrip().endswith("prefetch --lesson 07_transfer_learning --source "
+                                   "https://mirror.example/esc50 /opt/course-data")
+    assert "--source 'a b; rm -rf /'" in gradescope.setup_script(LESSON, "a b; rm -rf /")  # quoted for the shell
+    lock = (gradescope.PACKAGE / "grading" / "autograder.lock").read_text()
+    assert f"CPython {gradescope.PYTHON_VERSION};" in lock.splitlines()[1]
+    assert f"uv=={gradescope.UV_VERSION} " in (gradescope.PACKAGE / "grading" / "autograder-uv.lock").read_text()
+
+
+def test_two_exports_of_one_commit_are_byte_identical_and_carry_the_locks(tmp_path):
+    first, second = tmp_path / "a.zip", tmp_path / "b.zip"
+    gradescope.build_zip(LESSON, first)
+    (gradescope.PACKAGE / "grading" / "autograder.lock").touch()  # a newer date on disk changes nothing
+    gradescope.build_zip(LESSON, second)
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as archive:
+        for name in gradescope.LOCKS:
+            assert archive.read(f"course/course_utils/grading/{name}") == (gradescope.PACKAGE / "grading" / name).read_bytes()
 
 
 def _emulated_root(files: dict[str, bytes], lesson=LESSON, limits: Limits = Limits(cell_seconds=60)) -> Path:
@@ -111,12 +148,21 @@ def _a_venv_the_learner_can_run(learner: str, folder: Path) -> str:
     return str(folder)
 
 
-def _run_autograder(root: Path, url: str, learner: str) -> dict:
+def _run_autograder(root: Path, url: str | None, learner: str, prefetched: Path | None = None) -> dict:
+    """run_autograder on `root`; with `prefetched` instead of `url`, in a network namespace of its own
+    where only its own loopback works (no other host, and not this machine's servers)."""
     venv = _a_venv_the_learner_can_run(learner, root / "venv")
-    env = os.environ | {"AUTOGRADER_ROOT": str(root), "COURSE_VENV": venv, "COURSE_LEARNER": learner,
-                        "COURSE_DATA": url}
-    subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env, check=True, capture_output=True,
-                   timeout=600)
+    env = {k: v for k, v in os.environ.items() if k != "COURSE_DATA"} | {
+        "AUTOGRADER_ROOT": str(root), "COURSE_VENV": venv, "COURSE_LEARNER": learner}
+    command = ["bash", str(root / "source" / "run_autograder")]
+    if url:
+        env["COURSE_DATA"] = url
+    if prefetched:
+        env["COURSE_PREFETCHED"] = str(prefetched)
+        if not (shutil.which("unshare") and shutil.which("ip")):
+            pytest.skip("blocking the network needs unshare (util-linux) and ip (iproute2)")
+        command = ["unshare", "--net", "sh", "-c", 'ip link set lo up && exec "$@"', "sh", *command]
+    subprocess.run(command, env=env, check=True, capture_output=True, timeout=600)
     return json.loads((root / "results" / "results.json").read_text())
 
 
@@ -155,13 +201,47 @@ def test_in_the_emulated_autograder_the_learners_code_cannot_reach_its_files(loa
     (root / "submission" / "prying.ipynb").write_bytes(nbformat.writes(notebook).encode())
     try:
         with serve_course_data(None, tmp_path / "standin") as url:
-            results = _run_autograder(root, url, learner)
+            prefetch(LESSON, url, root / "course-data")
+        results = _run_autograder(root, None, learner, prefetched=root / "course-data")  # the network blocked
     finally:
         shutil.rmtree(root, ignore_errors=True)
     _valid(results)
     assert [t["score"] for t in results["tests"]] == [0, 1], [t["output"] for t in results["tests"]]  # the wrong answer, graded as such
     for attempt in ("source/course/course_utils/checks.py", "source/config.json", "results/results.json"):
         assert f"PermissionError: [Errno 13] Permission denied: '{root}/{attempt}'" in results["output"], attempt
+
+
+OFFLINE = ["honest.ipynb", "wrong.ipynb", "patched_check.ipynb"]  # and the prying one above
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("submission", OFFLINE)
+def test_with_the_network_blocked_the_prefetched_autograder_gives_the_true_score(load_script, tmp_path, course_data,
+                                                                                   gradebook, submission):
+    learner = _a_learner_account()
+    path = load_script("make_submissions").write(tmp_path / "made", [submission])[0]
+    root = _emulated_root({"notebook.ipynb": path.read_bytes()})
+    try:
+        prefetch(LESSON, course_data, root / "course-data")
+        results = _run_autograder(root, None, learner, prefetched=root / "course-data")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    _valid(results)
+    row = gradebook[submission]  # graded by `grade` with the stand-in served, as the truth
+    assert {t["number"]: t["score"] for t in results["tests"]} == {e.id: int(row[e.id] == "correct")
+                                                                    for e in LESSON.exercises}, results["output"]
+
+
+def test_grading_reads_the_prefetched_folder_unless_course_data_says_otherwise(tmp_path, monkeypatch):
+    config = {"data": "esc50"}
+    monkeypatch.delenv("COURSE_DATA", raising=False)
+    assert gradescope.grading_data(config, tmp_path) == "esc50"  # nothing prefetched there: each download
+    (tmp_path / "meta").mkdir()
+    (tmp_path / "meta" / "esc50.csv").write_text("filename\n")
+    assert gradescope.grading_data(config, tmp_path) == str(tmp_path)
+    assert gradescope.grading_data(config, None) == "esc50"
+    monkeypatch.setenv("COURSE_DATA", "http://127.0.0.1:9/")
+    assert gradescope.grading_data(config, tmp_path) == "http://127.0.0.1:9/"
 
 
 def test_results_give_a_test_per_exercise_with_its_feedback():

@@ -32,6 +32,7 @@ import nbformat
 
 from .carry import ANSWERS, answer_file
 from .exercises import Exercise, Lesson, NotALesson, identify_lesson, restore_checks
+from .prefetch import weights_folder
 from ..notebook_format import stub_message
 
 GRADER_FAILED = "grader failed"
@@ -111,6 +112,9 @@ def _environment(folder: Path, record: Path, data: str | None, limits: Limits) -
                PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYDEVD_DISABLE_FILE_VALIDATION="1", MPLBACKEND="agg")
     if data:
         env["COURSE_DATA"] = data
+        weights = weights_folder(data)
+        if weights:  # a prefetched folder (course_utils.grading.prefetch) carries the pre-trained weights too
+            env["TORCH_HOME"] = str(weights)
     return env
 
 

@@ -3,7 +3,8 @@
     python -m course_utils export gradescope --lesson 1 autograder-01.zip
 
 Gradescope unzips the file into /autograder/source and runs its setup.sh once, when it builds the
-image; then, for every submission, its run_autograder, with the learner's files in
+image (pinned Python and packages from the hashed lock files; the lesson's clips fetched into
+/opt/course-data); then, for every submission, its run_autograder, offline, with the learner's files in
 /autograder/submission. That runs `python -m course_utils.grading.gradescope run`, which grades the
 one notebook there with the course's grader (pristine checks, time limits inside Gradescope's) and
 always writes /autograder/results/results.json: one test per exercise, or one failed test that
@@ -16,6 +17,7 @@ import argparse
 import json
 import math
 import os
+import shlex
 import stat
 import sys
 import time
@@ -23,6 +25,7 @@ import zipfile
 from pathlib import Path
 
 from ..atomic import atomic_path, write_text_atomically
+from ..constants import METADATA_PATH
 from .exercises import Lesson, NotALesson, find_lesson
 from .grader import Graded, Limits, find_submissions, grade_submission
 
@@ -34,31 +37,50 @@ GRADESCOPE_MAX_MINUTES = 40  # the longest autograder timeout Gradescope allows
 LEARNER = "learner"  # the unprivileged user setup.sh creates; the learner's code runs as it
 VENV = "/opt/course"
 
-SETUP_SH = f"""\
+PYTHON_VERSION = "3.11.18"  # CPython for the course, installed by uv (not Ubuntu's 3.11 release candidate)
+UV_VERSION = "0.13.9"  # installs that Python and the lock; scripts/lock_autograder.py pins both lock files with it
+PREFETCHED = "/opt/course-data"  # the lesson's clips (and weights), fetched when the image is built
+LOCKS = ("autograder.lock", "autograder-uv.lock")  # beside this module; written by scripts/lock_autograder.py
+
+
+def setup_script(lesson: Lesson, data: str) -> str:
+    """setup.sh for `lesson`, which prefetches its clips from `data`."""
+    return f"""\
 #!/usr/bin/env bash
-# Gradescope runs this once, when it builds the image (Ubuntu 22.04). The system's python3 stays
-# as it is (Gradescope's harness uses it): the course gets Python 3.11 and a virtual environment.
+# Gradescope runs this once, when it builds the image (Ubuntu 22.04). Everything is pinned: uv from
+# its hashed lock, CPython {PYTHON_VERSION} (uv checks the download against the SHA-256 it carries), every
+# package from the course's hashed lock, and the course from this zip. Then the lesson's clips are
+# fetched once, so that grading needs no network. The system's python3 stays as it is (Gradescope's
+# harness uses it).
 set -euo pipefail
+source=/autograder/source
+locks="$source/course/course_utils/grading"
+export UV_PYTHON_INSTALL_DIR=/opt/uv-python UV_NO_CACHE=1
 apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3.11 python3.11-venv > /dev/null
-python3.11 -m venv {VENV}
-# Gradescope has no GPU: the CPU build of torch is a tenth of the CUDA one's size.
-{VENV}/bin/pip install --quiet torch torchvision --index-url https://download.pytorch.org/whl/cpu
-{VENV}/bin/pip install --quiet "/autograder/source/course[grade]"
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pip > /dev/null
+python3 -m pip install --quiet --no-deps --require-hashes -r "$locks/{LOCKS[1]}"
+python3 -m uv python install {PYTHON_VERSION}
+python3 -m uv venv --python {PYTHON_VERSION} {VENV}
+python3 -m uv pip sync --python {VENV}/bin/python --require-hashes "$locks/{LOCKS[0]}"
+python3 -m uv pip install --python {VENV}/bin/python --no-deps --no-build-isolation "$source/course"
+python3 -m uv pip freeze --python {VENV}/bin/python > "$source/environment.txt"
 id -u {LEARNER} > /dev/null 2>&1 || useradd --create-home --shell /usr/sbin/nologin {LEARNER}
+{VENV}/bin/python -m course_utils.grading.prefetch --lesson {lesson.name} --source {shlex.quote(data)} {PREFETCHED}
 """
+
 
 RUN_AUTOGRADER = f"""\
 #!/usr/bin/env bash
 # Gradescope runs this for every submission. The learner's code runs as the user {LEARNER}, who
 # cannot read the autograder's source or results; results.json is written even if all else fails.
-# (The three variables are for trying it outside Gradescope: tests/test_gradescope.py does.)
+# (The four variables are for trying it outside Gradescope: tests/test_gradescope.py does.)
 root="${{AUTOGRADER_ROOT:-/autograder}}"
 venv="${{COURSE_VENV:-{VENV}}}"
 learner="${{COURSE_LEARNER:-{LEARNER}}}"
+prefetched="${{COURSE_PREFETCHED:-{PREFETCHED}}}"
 chmod 700 "$root/source" "$root/results"
 "$venv/bin/python" -m course_utils.grading.gradescope run --config "$root/source/config.json" \\
-    --root "$root" --user "$learner"
+    --root "$root" --user "$learner" --prefetched "$prefetched"
 [ -s "$root/results/results.json" ] || printf '%s\\n' \\
     '{{"score": 0, "output": "The autograder could not start; please tell your instructor.", "tests": []}}' \\
     > "$root/results/results.json"
@@ -152,29 +174,44 @@ def limits_within(minutes: float, lesson: Lesson) -> Limits:
     return Limits(submission_seconds=notebook, cell_seconds=notebook, check_seconds=CHECK_SECONDS)
 
 
-def _executable(name: str) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
-    info.external_attr = (stat.S_IFREG | 0o755) << 16
+ZIP_DATE = (2026, 1, 1, 0, 0, 0)  # every entry's date, so that one commit always gives the same bytes
+
+
+def _entry(name: str, executable: bool = False) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+    info.external_attr = (stat.S_IFREG | (0o755 if executable else 0o644)) << 16
+    info.compress_type = zipfile.ZIP_DEFLATED
     return info
 
 
 def build_zip(lesson: Lesson, out: Path, data: str = "esc50", limits: Limits = Limits()) -> list[str]:
-    """Write Gradescope's autograder zip for `lesson`; the names it holds. `data` is what COURSE_DATA
-    will be when the submission runs: "esc50" (the real clips, downloaded) or a mirror URL."""
-    config = {"lesson": lesson.name, "data": data, "submission_seconds": limits.submission_seconds,
-              "cell_seconds": limits.cell_seconds, "check_seconds": limits.check_seconds}
-    package = [p for p in sorted(PACKAGE.rglob("*")) if p.is_file() and p.suffix in (".py", ".json")
+    """Write Gradescope's autograder zip for `lesson`; the names it holds. `data` is where setup.sh
+    fetches the lesson's clips from when the image is built: "esc50" (the real clips) or a mirror URL."""
+    config = {"lesson": lesson.name, "data": data, "prefetched": PREFETCHED,
+              "submission_seconds": limits.submission_seconds, "cell_seconds": limits.cell_seconds,
+              "check_seconds": limits.check_seconds}
+    package = [p for p in sorted(PACKAGE.rglob("*")) if p.is_file() and (p.suffix in (".py", ".json") or p.name in LOCKS)
                and "__pycache__" not in p.parts]
-    with atomic_path(out) as temporary, zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(_executable("setup.sh"), SETUP_SH)
-        archive.writestr(_executable("run_autograder"), RUN_AUTOGRADER)
-        archive.writestr("config.json", json.dumps(config, indent=2) + "\n")
+    with atomic_path(out) as temporary, zipfile.ZipFile(temporary, "w") as archive:
+        archive.writestr(_entry("setup.sh", executable=True), setup_script(lesson, data))
+        archive.writestr(_entry("run_autograder", executable=True), RUN_AUTOGRADER)
+        archive.writestr(_entry("config.json"), json.dumps(config, indent=2) + "\n")
         for name in ("pyproject.toml", "README.md"):  # what pip needs to install the package
-            archive.write(PACKAGE.parent / name, f"course/{name}")
+            archive.writestr(_entry(f"course/{name}"), (PACKAGE.parent / name).read_bytes())
         for path in package:
-            archive.write(path, f"course/{path.relative_to(PACKAGE.parent)}")
+            archive.writestr(_entry(f"course/{path.relative_to(PACKAGE.parent).as_posix()}"), path.read_bytes())
         names = archive.namelist()
     return names
+
+
+def grading_data(config: dict, prefetched: Path | None) -> str:
+    """What COURSE_DATA is while grading: $COURSE_DATA if set, else the folder setup.sh prefetched
+    (no network needed), else the config's source (each submission downloads its clips)."""
+    if os.environ.get("COURSE_DATA"):
+        return os.environ["COURSE_DATA"]
+    if prefetched and (prefetched / METADATA_PATH).is_file():
+        return str(prefetched)
+    return config["data"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -183,7 +220,8 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build", help="write the autograder zip for one lesson")
     build.add_argument("--lesson", required=True, help="e.g. 01_data or 1")
-    build.add_argument("--data", default="esc50", help='COURSE_DATA while grading: "esc50" (default) or a mirror URL')
+    build.add_argument("--data", default="esc50", help='where setup.sh fetches the clips from when Gradescope builds the '
+                       'image: "esc50" (default) or a mirror URL; grading then needs no network')
     build.add_argument("--timeout", type=float, default=None, metavar="MINUTES",
                        help="the autograder timeout set on Gradescope (default: the lesson's measured need, "
                             "course_utils/grading/resources.json); the grader's limits are set inside it")
@@ -192,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--config", type=Path, required=True)
     grade.add_argument("--root", type=Path, default=Path("/autograder"))
     grade.add_argument("--user", default=None, help="run the learner's code as this user")
+    grade.add_argument("--prefetched", type=Path, default=None, help="the folder setup.sh filled with the lesson's clips")
     args = parser.parse_args(argv)
     if args.command == "build":
         try:
@@ -206,14 +245,14 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(str(error))
         names = build_zip(lesson, args.out, args.data, limits)
         print(f"{args.out}: Gradescope autograder for lesson {lesson.name} ({len(names)} files); "
-              f"COURSE_DATA={args.data} while grading.\nOn Gradescope, set the autograder's timeout to "
+              f"the clips fetched from {args.data} when the image is built.\nOn Gradescope, set the autograder's timeout to "
               f"{minutes:g} minutes, its memory to at least {need['memory_mb']} MB and its CPUs to at least "
               f"{need['cpus']:g} (its defaults: 10 minutes, 768 MB, 0.5); the notebook may run "
               f"{limits.submission_seconds:g} s, then each check {limits.check_seconds:g} s.")
         return 0
     config = json.loads(args.config.read_text())
     limits = Limits(config["submission_seconds"], config["cell_seconds"], config["check_seconds"], user=args.user)
-    results = run(args.root, find_lesson(config["lesson"]), os.environ.get("COURSE_DATA", config["data"]), limits)
+    results = run(args.root, find_lesson(config["lesson"]), grading_data(config, args.prefetched), limits)
     print(results["output"])
     return 0
 
