@@ -4,7 +4,7 @@ of its grading processes hold together at their peak; and the Gradescope setting
     python -m benchmarks.grading_lessons                 # both core counts, the offline stand-in
     python -m benchmarks.grading_lessons --cores 1 --lessons 1 7
     python -m benchmarks.grading_lessons --write         # also store the figures for the export
-    python -m benchmarks.grading_lessons --data ../shared/esc50-sample --categories dog,cow,rooster,vacuum_cleaner
+    python -m benchmarks.grading_lessons --data ../shared/esc50-sample --categories dog,cow,rooster,vacuum_cleaner --write
 
 Each grading is `python -m course_utils grade SOLUTION --jobs 1` in a process of its own, pinned to
 the first `--cores` cores (with as many threads). A thread samples every 0.1 s the proportional set
@@ -81,6 +81,28 @@ def grade_measured(notebook: Path, url: str, cores: int, gradebook: Path, catego
     return {"seconds": round(seconds, 1), "peak_mib": round(peak / 2**20), "row": row}
 
 
+def settle(figures: dict[str, dict], data: str, write: bool) -> None:
+    """Add each lesson's Gradescope settings to `figures` and print them; with `write`, store them in
+    resources.json, keeping the figures not measured this time if they were measured on the same data."""
+    if write and RESOURCES.exists():
+        stored = json.loads(RESOURCES.read_text())
+        kept = stored["lessons"] if stored.get("data") == data else {}
+        figures = {name: kept.get(name, {}) | figures.get(name, {}) for name in dict.fromkeys([*kept, *figures])}
+    print(f"\n{'lesson':<32}{'Gradescope CPUs':>16}{'timeout':>10}{'memory':>10}")
+    for name, by_cores in figures.items():
+        if "1" not in by_cores:
+            continue
+        peak = max(m["peak_mib"] for cores, m in by_cores.items() if cores != "gradescope")
+        by_cores["gradescope"] = settings = gradescope_settings(by_cores["1"]["seconds"], peak,
+                                                                len(find_lesson(name).exercises))
+        print(f"{name:<32}{settings['cpus']:>16g}{settings['timeout_minutes']:>6} min{settings['memory_mb']:>7} MB")
+    if write:
+        record = {"measured": datetime.date.today().isoformat(), "machine": f"{platform.machine()}, "
+                  f"{os.cpu_count()} cores", "data": data, "lessons": figures}
+        RESOURCES.write_text(json.dumps(record, indent=1) + "\n")
+        print(f"written: {RESOURCES}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--lessons", nargs="+", default=[str(n) for n in range(1, 9)])
@@ -105,22 +127,7 @@ def main() -> int:
                 figures[lesson.name][str(cores)] = measured
                 print(f"{lesson.name:<32}{cores:>6}{measured['seconds']:>9.1f}{measured['peak_mib']:>10}  "
                       f"{measured['row']}", flush=True)
-    if args.write and RESOURCES.exists():  # what was not measured this time keeps its figures
-        kept = json.loads(RESOURCES.read_text())["lessons"]
-        figures = {name: kept.get(name, {}) | figures.get(name, {}) for name in dict.fromkeys([*kept, *figures])}
-    print(f"\n{'lesson':<32}{'Gradescope CPUs':>16}{'timeout':>10}{'memory':>10}")
-    for name, by_cores in figures.items():
-        if "1" not in by_cores:
-            continue
-        peak = max(m["peak_mib"] for cores, m in by_cores.items() if cores != "gradescope")
-        by_cores["gradescope"] = settings = gradescope_settings(by_cores["1"]["seconds"], peak,
-                                                                len(find_lesson(name).exercises))
-        print(f"{name:<32}{settings['cpus']:>16g}{settings['timeout_minutes']:>6} min{settings['memory_mb']:>7} MB")
-    if args.write:
-        record = {"measured": datetime.date.today().isoformat(), "machine": f"{platform.machine()}, "
-                  f"{os.cpu_count()} cores", "data": data, "lessons": figures}
-        RESOURCES.write_text(json.dumps(record, indent=1) + "\n")
-        print(f"written: {RESOURCES}")
+    settle(figures, data, args.write)
     return 0
 
 

@@ -87,6 +87,7 @@ def test_the_export_command_writes_the_workflow(tmp_path, capsys):
     out = tmp_path / ".github" / "workflows" / "classroom.yml"
     assert classroom.main(["workflow", "--lesson", "1", "--install", INSTALL, "--out", str(out)]) == 0
     assert yaml.safe_load(out.read_text())["name"] == "Autograding"
+    assert (tmp_path / ".github" / "course.lock").read_text() == classroom.LOCK.read_text()
     with pytest.raises(SystemExit):
         classroom.main(["workflow", "--lesson", "99", "--out", str(tmp_path / "x.yml")])
 
@@ -126,7 +127,7 @@ def test_the_template_repository_holds_the_learners_copy_the_workflow_and_no_sol
     lesson = find_lesson("5")
     written = classroom.template(lesson, tmp_path / "repo", INSTALL)
     assert sorted(p.relative_to(tmp_path / "repo").as_posix() for p in written) == [
-        ".github/workflows/classroom.yml", "README.md", f"notebooks/{lesson.name}.ipynb"]
+        ".github/course.lock", ".github/workflows/classroom.yml", "README.md", f"notebooks/{lesson.name}.ipynb"]
     everything = "".join(p.read_text() for p in written)
     assert fmt.BEGIN_SOLUTION not in everything and "solutions" not in everything
     solution = nbformat.read(SOLUTIONS / f"{lesson.name}.ipynb", as_version=4)
@@ -142,6 +143,21 @@ def test_the_export_command_writes_a_template(tmp_path, capsys):
     assert classroom.main(["workflow", "--lesson", "1", "--install", INSTALL, "--template", str(tmp_path / "t")]) == 0
     assert (tmp_path / "t" / "notebooks" / "01_data.ipynb").is_file()
     assert "no solution" in capsys.readouterr().out
+
+
+def test_the_install_takes_only_what_the_lock_pins_and_the_cache_is_keyed_on_it():
+    from course_utils.grading.gradescope import PYTHON_VERSION, UV_VERSION
+
+    steps = yaml.safe_load(classroom.workflow(find_lesson("1"), INSTALL))["jobs"]["run-autograding-tests"]["steps"]
+    uv = next(s for s in steps if s.get("uses", "").startswith("astral-sh/setup-uv@"))
+    assert uv["with"] == {"version": UV_VERSION, "enable-cache": True, "cache-dependency-glob": ".github/course.lock",
+                          "prune-cache": True}
+    install = next(s for s in steps if s.get("name", "").startswith("Install"))["run"].splitlines()
+    venv = '"$RUNNER_TEMP/course/bin/python"'
+    assert install == [f'uv venv --python {PYTHON_VERSION} "$RUNNER_TEMP/course"',
+                       f"uv pip sync --python {venv} --require-hashes .github/course.lock",
+                       f"uv pip install --python {venv} --no-deps --no-build-isolation {json.dumps(INSTALL)}",
+                       'echo "$RUNNER_TEMP/course/bin" >> "$GITHUB_PATH"']
 
 
 def test_a_failed_install_still_gives_every_exercise_a_failing_line(tmp_path):

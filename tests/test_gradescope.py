@@ -375,3 +375,14 @@ def test_a_timeout_too_short_for_the_lesson_is_refused_with_what_would_do(tmp_pa
     with pytest.raises(SystemExit):
         gradescope.main(["build", "--lesson", "7", "--timeout", "4", str(tmp_path / "07.zip")])
     assert not (tmp_path / "07.zip").exists()
+
+
+def test_the_instructors_table_shows_the_measured_figures():
+    text = (gradescope.PACKAGE.parent / "docs" / "instructors.md").read_text()
+    measured = json.loads(gradescope.RESOURCES.read_text())
+    assert measured["data"].startswith("real clips") and measured["measured"] in text
+    for name, figures in measured["lessons"].items():
+        need, peak = figures["gradescope"], max(figures[c]["peak_mib"] for c in ("1", "2"))
+        row = (f"| {name} | {round(figures['2']['seconds'])} s | {round(figures['1']['seconds'])} s | {peak:,} MiB | "
+               f"{need['cpus']:g} | {need['timeout_minutes']} min | {need['memory_mb']:,} MB |")
+        assert row in text, row

@@ -23,8 +23,11 @@ from pathlib import Path
 from ..atomic import write_text_atomically
 from .exercises import Lesson, NotALesson, find_lesson
 from .grader import Limits, grade_submission
+from .gradescope import PYTHON_VERSION, UV_VERSION
 
 PACKAGE = Path(__file__).resolve().parents[1]
+LOCK = Path(__file__).with_name("autograder.lock")  # the pinned, hashed environment Gradescope's image installs too
+LOCK_IN_REPOSITORY = ".github/course.lock"  # where the workflow finds it, and keys uv's cache on it
 RESULTS_FILE = "grading.json"
 MARGIN_SECONDS = 120  # starting the grader, the kernel and the checks' processes
 
@@ -34,7 +37,7 @@ def runner_id(exercise_id: str) -> str:
 
 
 def default_install() -> str:
-    """The pip requirement for this release of the course (its tag), from pyproject.toml next to the package."""
+    """The requirement for this release of the course (its tag), from pyproject.toml next to the package."""
     pyproject = PACKAGE.parent / "pyproject.toml"
     if not pyproject.is_file():
         raise ValueError("cannot tell where the course comes from (no pyproject.toml beside the package): "
@@ -63,14 +66,19 @@ def workflow(lesson: Lesson, install: str, data: str = "esc50") -> str:
     steps = [f"""\
     - name: Check out the learner's work
       uses: actions/checkout@v4
-    - name: Set up Python
-      uses: actions/setup-python@v5
+    - name: Set up uv, with its cache kept while the lock file is unchanged
+      uses: astral-sh/setup-uv@v7
       with:
-        python-version: "3.11"
-    - name: Install the course (the CPU build of torch)
+        version: "{UV_VERSION}"
+        enable-cache: true
+        cache-dependency-glob: {LOCK_IN_REPOSITORY}
+        prune-cache: true  # keeps what uv built; PyPI's wheels download faster than a cache restores
+    - name: Install Python {PYTHON_VERSION} and the course (every package pinned, with its hash)
       run: |
-        python -m pip install --quiet torch torchvision --index-url https://download.pytorch.org/whl/cpu
-        python -m pip install --quiet {json.dumps(install)}
+        uv venv --python {PYTHON_VERSION} "$RUNNER_TEMP/course"
+        uv pip sync --python "$RUNNER_TEMP/course/bin/python" --require-hashes {LOCK_IN_REPOSITORY}
+        uv pip install --python "$RUNNER_TEMP/course/bin/python" --no-deps --no-build-isolation {json.dumps(install)}
+        echo "$RUNNER_TEMP/course/bin" >> "$GITHUB_PATH"
     - name: Grade {notebook}
       timeout-minutes: {minutes}
       env:
@@ -131,7 +139,7 @@ outputs do not count, your code does.
 
 def template(lesson: Lesson, folder: Path, install: str, data: str = "esc50") -> list[Path]:
     """A learner's template repository for `lesson` in `folder` (new or empty): the learner's copy of
-    the notebook, the grading workflow and a short README; no solution."""
+    the notebook, the grading workflow with its lock file, and a short README; no solution."""
     from ..notebook_format import BEGIN_SOLUTION
 
     learner_copy = PACKAGE.parent / "notebooks" / f"{lesson.name}.ipynb"
@@ -141,6 +149,7 @@ def template(lesson: Lesson, folder: Path, install: str, data: str = "esc50") ->
         raise ValueError(f"{folder} is not empty: the template goes into a new folder")
     files = {f"notebooks/{lesson.name}.ipynb": learner_copy.read_text(encoding="utf-8"),
              ".github/workflows/classroom.yml": workflow(lesson, install, data),
+             LOCK_IN_REPOSITORY: LOCK.read_text(),
              "README.md": LEARNER_README.format(title=lesson.title, name=lesson.name)}
     if any(BEGIN_SOLUTION in text for text in files.values()):
         raise ValueError(f"{learner_copy} holds a solution: run python -m scripts.build_notebooks")
@@ -181,9 +190,10 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     export = commands.add_parser("workflow", help="write the workflow for one lesson")
     export.add_argument("--lesson", required=True, help="e.g. 01_data or 1")
-    export.add_argument("--install", help="what pip installs (default: the course's repository, from pyproject.toml)")
+    export.add_argument("--install", help="the course's requirement (default: the course's repository, from pyproject.toml)")
     export.add_argument("--data", default="esc50", help='COURSE_DATA while grading: "esc50" (default) or a mirror URL')
-    export.add_argument("--out", type=Path, default=Path(".github/workflows/classroom.yml"))
+    export.add_argument("--out", type=Path, default=Path(".github/workflows/classroom.yml"),
+                        help=f"the workflow; its lock file goes to {LOCK_IN_REPOSITORY} in the same repository")
     export.add_argument("--template", type=Path, metavar="DIR",
                         help="write a learner's template repository here instead: notebook, workflow, README")
     grading = commands.add_parser("grade", help="grade the notebook once (the workflow's grading step)")
@@ -203,8 +213,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{args.template}: a template repository for {lesson.name} ({len(written)} files, no solution)")
             return 0
         if args.command == "workflow":
+            out = args.out.resolve()
+            lock = (out.parents[2] if out.parent.match(".github/workflows") else Path.cwd()) / LOCK_IN_REPOSITORY
             write_text_atomically(args.out, workflow(lesson, args.install or default_install(), args.data))
-            print(f"{args.out}: grades notebooks/{lesson.name}.ipynb, {len(lesson.exercises)} exercises")
+            write_text_atomically(lock, LOCK.read_text())
+            print(f"{args.out}: grades notebooks/{lesson.name}.ipynb, {len(lesson.exercises)} exercises; "
+                  f"installs what {lock} pins (commit both)")
             return 0
     except (NotALesson, ValueError) as error:
         parser.error(str(error))
