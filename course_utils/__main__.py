@@ -1,11 +1,12 @@
-"""Command line: `python -m course_utils doctor`, `... serve ...`, `... grade ...`, `... export ...`."""
+"""Command line: `python -m course_utils doctor`, `... serve ...`, `... grade ...`, `... export ...`, `... classify ...`."""
 
 import sys
 
 USAGE = ("usage: python -m course_utils {doctor | serve [--standin | --root FOLDER] [--port N]"
          " | grade SUBMISSION_OR_FOLDER... [--csv FILE] [--feedback DIR]"
          " | export gradescope --lesson N OUT.zip [--data esc50|URL]"
-         " | export classroom --lesson N [--out .github/workflows/classroom.yml | --template DIR]}")
+         " | export classroom --lesson N [--out .github/workflows/classroom.yml | --template DIR]"
+         " | classify MODEL FILE...}")
 
 
 def main() -> int:
@@ -23,6 +24,10 @@ def main() -> int:
         from .grading.cli import main as grade
 
         return grade(rest)
+    if command == "classify":
+        from .classify import main as classify
+
+        return classify(rest)
     if command == "export" and rest[:1] == ["gradescope"]:
         from .grading.gradescope import main as gradescope
 

@@ -39,6 +39,7 @@ ESC10_CATEGORIES = (
 
 # The chapter's task.
 DEFAULT_CATEGORIES = ("dog", "cow", "chirping_birds", "vacuum_cleaner")
+NOT_IN_CATEGORIES = "none of these"  # a model's answer when its best guess is not sure enough
 VALIDATION_FOLD = 1
 
 # Features: waveforms at 16 kHz and mel spectrograms in dB.

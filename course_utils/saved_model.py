@@ -22,6 +22,7 @@ from .models import BatchNormCNN, FramedLSTM, SpectrogramCNN
 
 FORMAT = "course_utils.saved_model/1"
 ARCHITECTURES: dict[str, type[nn.Module]] = {cls.__name__: cls for cls in (SpectrogramCNN, BatchNormCNN, FramedLSTM)}
+INPUTS = {"SpectrogramCNN": "spectrogram", "BatchNormCNN": "spectrogram", "FramedLSTM": "waveform"}  # what each takes
 FEATURES = {"sample_rate": SAMPLE_RATE, "n_samples": N_SAMPLES, "n_fft": N_FFT, "hop_length": HOP_LENGTH,
             "n_mels": N_MELS, "fmax": FMAX, "top_db": TOP_DB}
 

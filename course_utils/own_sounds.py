@@ -1,0 +1,85 @@
+"""Generated "own recordings" for learners without any (and for CI): varied as a phone's or a laptop's.
+
+They are made from the offline stand-in's sounds, not recorded: the lesson that uses them says so.
+Formats, rates, channel counts and lengths vary as real recordings do, and three files cannot be
+used at all (an empty file, a text file named .wav, a silent recording).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import librosa
+import numpy as np
+import pandas as pd
+import soundfile as sf
+
+from .atomic import atomic_path
+from .constants import CLIP_SAMPLE_RATE, ESC50_CATEGORIES, NOT_IN_CATEGORIES
+from .synthetic import generate_clip
+
+# (name pattern, which of the chosen categories (or None), sample rate, channels, seconds)
+RECORDINGS = (
+    ("{0}_phone.wav", 0, 8_000, 1, 12.0),
+    ("{1}_field.flac", 1, 48_000, 2, 7.0),
+    ("{2}_garden.ogg", 2, 22_050, 1, 40.0),
+    ("{3}_kitchen.mp3", 3, 44_100, 2, 60.0),
+    ("{0}_short.wav", 0, 16_000, 1, 1.3),
+    ("{1}_half_second.flac", 1, 44_100, 1, 0.5),
+    ("kettle.wav", None, 44_100, 1, 6.0),
+)
+UNUSABLE = {"empty.wav": "empty", "notes.wav": "not a sound file", "silence.wav": "silent"}
+
+
+def _category_sound(category: str, seconds: float, seed: int) -> np.ndarray:
+    """`seconds` of the stand-in's `category` at 44.1 kHz: its five-second clips one after another."""
+    target = ESC50_CATEGORIES.index(category)
+    clips, needed = [], int(seconds * CLIP_SAMPLE_RATE)
+    while sum(map(len, clips)) < needed:
+        clips.append(generate_clip(f"9-{seed + len(clips)}-A-{target}.wav"))
+    return np.concatenate(clips)[:needed]
+
+
+def _kettle(seconds: float) -> np.ndarray:
+    """A kettle's whistle, rising from 1.5 to 3 kHz over hiss: a sound of none of ESC-50's categories."""
+    t = np.arange(int(seconds * CLIP_SAMPLE_RATE)) / CLIP_SAMPLE_RATE
+    pitch = 1500 + 1500 * t / seconds
+    rng = np.random.default_rng(7)
+    sound = 0.5 * np.sin(2 * np.pi * np.cumsum(pitch) / CLIP_SAMPLE_RATE) + 0.05 * rng.standard_normal(len(t))
+    return (0.8 * sound / np.abs(sound).max()).astype(np.float32)
+
+
+def _as_recorded(sound: np.ndarray, rate: int, channels: int) -> np.ndarray:
+    """`sound` (44.1 kHz mono) at `rate` Hz with `channels` channels (the second a little quieter and later)."""
+    resampled = librosa.resample(sound, orig_sr=CLIP_SAMPLE_RATE, target_sr=rate, res_type="soxr_hq")
+    if channels == 1:
+        return resampled
+    return np.stack([resampled, 0.8 * np.roll(resampled, rate // 1000)], axis=1)
+
+
+def write_own_recordings(folder: str | os.PathLike, categories: Sequence[str]) -> pd.DataFrame:
+    """Write the generated recordings into `folder`; a table of them: file, holds, format, rate, channels, seconds."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for seed, (pattern, which, rate, channels, seconds) in enumerate(RECORDINGS):
+        holds = categories[which] if which is not None else NOT_IN_CATEGORIES
+        name = pattern.format(*categories)
+        fmt = name.rsplit(".", 1)[1].upper()
+        if fmt not in sf.available_formats():  # libsndfile before 1.1 reads no MP3
+            name, fmt = name.rsplit(".", 1)[0] + ".wav", "WAV"
+        sound = _kettle(seconds) if which is None else _category_sound(holds, seconds, 100 * seed)
+        with atomic_path(folder / name) as temporary:
+            sf.write(temporary, _as_recorded(sound, rate, channels), rate, format=fmt)
+        rows.append({"file": name, "holds": holds, "format": fmt, "sample_rate": rate, "channels": channels,
+                     "seconds": seconds})
+    (folder / "empty.wav").write_bytes(b"")
+    (folder / "notes.wav").write_text("Remember to record the kettle.\n")
+    with atomic_path(folder / "silence.wav") as temporary:
+        sf.write(temporary, np.zeros(5 * 16_000, np.float32), 16_000, format="WAV")
+    for name, why in UNUSABLE.items():
+        rows.append({"file": name, "holds": f"nothing usable ({why})", "format": "WAV", "sample_rate": None,
+                     "channels": None, "seconds": None})
+    return pd.DataFrame(rows).astype({"sample_rate": "Int64", "channels": "Int64"})

@@ -1,0 +1,46 @@
+"""course_utils.own_sounds: generated recordings as varied as a learner's, three of them unusable."""
+
+from __future__ import annotations
+
+import pytest
+import soundfile as sf
+
+from course_utils.own_sounds import NOT_IN_CATEGORIES, UNUSABLE, write_own_recordings
+from course_utils.recordings import read_folder
+
+CATEGORIES = ["rooster", "rain", "sea_waves", "helicopter"]
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("own")
+    return folder, write_own_recordings(folder, CATEGORIES)
+
+
+def test_each_file_has_the_format_rate_channels_and_length_its_row_gives(made):
+    folder, table = made
+    usable = table[table["seconds"].notna()]
+    assert set(usable["format"]) == {"WAV", "FLAC", "OGG", "MP3"} and len(usable) == 7
+    assert set(usable["holds"]) == {*CATEGORIES, NOT_IN_CATEGORIES}
+    assert usable["seconds"].min() == 0.5 and usable["seconds"].max() == 60 and set(usable["channels"]) == {1, 2}
+    for row in usable.itertuples():
+        info = sf.info(folder / row.file)
+        assert (info.format, info.samplerate, info.channels) == (row.format, row.sample_rate, row.channels)
+        assert info.duration == pytest.approx(row.seconds, abs=0.01), row.file
+        assert row.holds == NOT_IN_CATEGORIES or row.file.startswith(row.holds)
+
+
+def test_exactly_the_three_unusable_files_are_refused_each_for_its_reason(made):
+    folder, table = made
+    read, problems = read_folder(folder)
+    assert sorted(problems) == sorted(UNUSABLE) == sorted(table[table["seconds"].isna()]["file"])
+    for name, why in UNUSABLE.items():
+        assert why in problems[name], (name, problems[name])
+    assert len(read) == 7
+
+
+def test_the_same_call_writes_the_same_sounds(tmp_path, made):
+    folder, table = made
+    write_own_recordings(tmp_path, CATEGORIES)
+    for name in table[table["format"].isin(["WAV", "FLAC"])]["file"]:
+        assert (tmp_path / name).read_bytes() == (folder / name).read_bytes(), name
