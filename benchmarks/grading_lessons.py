@@ -35,6 +35,7 @@ from pathlib import Path
 import psutil
 
 from course_utils.grading.exercises import find_lesson
+from course_utils.grading.exercises import lessons as graded_lessons
 from course_utils.grading.gradescope import gradescope_settings
 
 from course_utils.server import serve_course_data
@@ -105,7 +106,7 @@ def settle(figures: dict[str, dict], data: str, write: bool) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument("--lessons", nargs="+", default=[str(n) for n in range(1, 9)])
+    parser.add_argument("--lessons", nargs="+", default=None, help="lesson numbers; default: every graded lesson")
     parser.add_argument("--cores", type=int, nargs="+", default=[2, 1])
     parser.add_argument("--data", type=Path, help="a folder with ESC-50's layout (real clips, read as a prefetched "
                         "autograder reads them); default: the offline stand-in, served on 127.0.0.1")
@@ -115,7 +116,7 @@ def main() -> int:
     args = parser.parse_args()
     data = (f"real clips ({args.data.name}; {args.categories or 'the chapter' + chr(39) + 's categories'})"
             if args.data else "the offline stand-in")
-    lessons = [find_lesson(n) for n in args.lessons]
+    lessons = [find_lesson(n) for n in args.lessons] if args.lessons else list(graded_lessons().values())
     figures: dict[str, dict] = {lesson.name: {} for lesson in lessons}
     with tempfile.TemporaryDirectory() as temporary, serve_course_data(None, Path(temporary) / "standin") as standin:
         url = str(args.data.resolve()) if args.data else standin

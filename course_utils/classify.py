@@ -19,6 +19,7 @@ from torch import nn
 
 from .audio import mel_spectrogram_db
 from .constants import NOT_IN_CATEGORIES
+from .open_set import probability_pair, probability_text
 from .recordings import Recording, RecordingProblem, read_recording
 from .saved_model import INPUTS, IncompatibleModel, ModelCard, load_model
 from .windows import cut_windows
@@ -31,6 +32,7 @@ class Verdict:
     windows: int
     probabilities: dict[str, float]  # per category, the mean over the windows
     label: str  # the most probable category, or NOT_IN_CATEGORIES below the threshold
+    threshold: float | None = None
 
     def top(self, k: int = 3) -> list[tuple[str, float]]:
         return sorted(self.probabilities.items(), key=lambda item: -item[1])[:k]
@@ -53,14 +55,20 @@ def classify(model: nn.Module, card: ModelCard, recording: Recording) -> Verdict
     best = max(by_category, key=by_category.get)
     below = card.threshold is not None and by_category[best] < card.threshold
     return Verdict(recording.path.name, recording.seconds, len(probabilities), by_category,
-                   NOT_IN_CATEGORIES if below else best)
+                   NOT_IN_CATEGORIES if below else best, card.threshold)
+
 
 
 def describe(verdict: Verdict) -> str:
     """One line for a verdict: the file, its length and windows, the label and the top three."""
-    top = ", ".join(f"{name} {p:.2f}" for name, p in verdict.top())
+    shown = [[name, probability_text(p)] for name, p in verdict.top()]
+    below = ""
+    if verdict.label == NOT_IN_CATEGORIES:
+        shown[0][1], threshold = probability_pair(verdict.top(1)[0][1], verdict.threshold)
+        below = f", below the threshold {threshold}"
+    top = ", ".join(f"{name} {p}" for name, p in shown)
     return (f"{verdict.file} ({verdict.seconds:.1f} s, {verdict.windows} window{'s' * (verdict.windows != 1)}): "
-            f"{verdict.label} ({top})")
+            f"{verdict.label} ({top}{below})")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,6 +10,20 @@ import torch
 from torch import nn
 
 
+def probability_text(p: float) -> str:
+    """`p` with two decimals, or as many more (up to six) as it takes to tell it from 1."""
+    digits = 6 if p >= 1 else min(6, max(2, math.floor(-math.log10(1 - p)) + 1))
+    return f"{p:.{digits}f}"
+
+
+def probability_pair(a: float, b: float) -> tuple[str, str]:
+    """`a` and `b` with one number of decimals: enough to tell each from 1 and, up to six, from each other."""
+    digits = max(len(probability_text(a)), len(probability_text(b))) - 2
+    while digits < 6 and f"{a:.{digits}f}" == f"{b:.{digits}f}":
+        digits += 1
+    return f"{a:.{digits}f}", f"{b:.{digits}f}"
+
+
 def top_probabilities(model: nn.Module, inputs: torch.Tensor, batch_size: int = 32) -> np.ndarray:
     """Each input's highest class probability under `model` (in evaluation mode, no gradients)."""
     model.eval()
@@ -41,7 +55,7 @@ class OpenSetReport:
 
     def lines(self) -> list[str]:
         """The report in words, every figure a count out of its total."""
-        return [f"threshold {self.threshold:.2f}: {self.known_answered} of {self.known} clips of the model's "
+        return [f"threshold {probability_text(self.threshold)}: {self.known_answered} of {self.known} clips of the model's "
                 f"categories still get a category; {self.other_refused} of {self.other} clips of other categories "
                 f"get \"none of these\"",
                 f"without a threshold, {self.other_confident} of {self.other} clips of other categories get a "

@@ -42,13 +42,24 @@ class ModelCard:
 
 
 def save_model(model: nn.Module, categories: list[str] | tuple[str, ...], path: str | os.PathLike,
-               arguments: dict | None = None, threshold: float | None = None) -> ModelCard:
-    """Write `model` (one of ARCHITECTURES) and its card to `path`, all or nothing."""
-    name = type(model).__name__
+               arguments: dict | None = None, threshold: float | None = None,
+               as_architecture: str | None = None) -> ModelCard:
+    """Write `model` (one of ARCHITECTURES) and its card to `path`, all or nothing.
+
+    `as_architecture` saves another class (a learner's own CNN, say) as that architecture, provided
+    its weights fit it exactly: same layers, same names, same shapes.
+    """
+    name = as_architecture or type(model).__name__
     if name not in ARCHITECTURES:
         raise IncompatibleModel(f"cannot save a {name}: the course saves {', '.join(ARCHITECTURES)}")
     if "n_classes" in (arguments or {}):
         raise ValueError("n_classes comes from the categories; leave it out of `arguments`")
+    if as_architecture and type(model) is not ARCHITECTURES[name]:
+        try:
+            ARCHITECTURES[name](n_classes=len(categories), **(arguments or {})).load_state_dict(model.state_dict())
+        except RuntimeError as error:
+            raise IncompatibleModel(f"cannot save a {type(model).__name__} as a {name}: its weights do not fit "
+                                    f"({str(error).splitlines()[0]})") from None
     card = ModelCard(name, tuple(categories), dict(arguments or {}), dict(FEATURES), threshold)
     state = {name: tensor.detach().cpu() for name, tensor in model.state_dict().items()}
     with atomic_path(path) as temporary:

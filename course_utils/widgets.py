@@ -247,3 +247,34 @@ class PredictionExplorer(_Explorer):
             return ""
         samples = load_audio(Path(self.audio_dir) / self.clip.value)
         return sound_caption(samples, SAMPLE_RATE, row["true"], self.clip.value)
+
+
+class RecordingsUpload:
+    """A file chooser for recordings; each upload is saved into `folder` at once, and listed below it."""
+
+    def __init__(self, folder: str | Path):
+        from .uploads import save_uploads
+
+        self.folder = Path(folder)
+        self.chooser = widgets.FileUpload(accept=".wav,.flac,.ogg,.mp3,audio/*", multiple=True,
+                                          description="Recordings")
+        self.status = widgets.Output()
+
+        def on_upload(change: dict) -> None:
+            with self.status:
+                try:
+                    saved = save_uploads(change["new"], self.folder)
+                except ValueError as error:
+                    print(error)
+                    return
+                print(f"saved {len(saved)} file(s) to {self.folder}: {', '.join(p.name for p in saved)}")
+
+        self.chooser.observe(on_upload, names="value")
+
+    def show(self) -> None:
+        """Display the chooser; a saved notebook and the web pages say in words what it was."""
+        box = widgets.VBox([self.chooser, self.status])
+        view = {"version_major": 2, "version_minor": 0, "model_id": box.model_id}
+        settings = f"a button to choose recordings, each saved into {self.folder.name}/ as it arrives; none chosen"
+        display({"text/plain": "RecordingsUpload (interactive: run the notebook to choose files)",
+                 "application/vnd.jupyter.widget-view+json": view}, raw=True, metadata={SNAPSHOT_KEY: {"settings": settings}})

@@ -24,7 +24,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from course_utils import checks, crossval, datasets, models, training
+from course_utils import checks, crossval, datasets, models, training, windows
 from course_utils import notebook_format as fmt
 from course_utils.audio import load_audio, mel_spectrogram_db
 from course_utils.augment import RandomTimeShift, time_shift
@@ -856,6 +856,103 @@ def compare_common_folds(baseline, other):
 # --------------------------------------------------------------------------------------------
 
 
+# 10.1 ---------------------------------------------------------------------------------------
+
+
+def windows_by_padding(waveform, length=80_000, hop=None):
+    hop = length if hop is None else hop
+    if hop > length:
+        raise ValueError("hop past the window")
+    count = 1 + max(0, -(-(len(waveform) - length) // hop))
+    padded = np.pad(waveform, (0, (count - 1) * hop + length - len(waveform)))
+    return np.stack([padded[i * hop:i * hop + length] for i in range(count)])
+
+
+def windows_by_while(waveform, length=80_000, hop=None):
+    hop = hop or length
+    if hop > length:
+        raise ValueError("hop past the window")
+    rows, start = [], 0
+    while True:
+        row = np.zeros(length, dtype=waveform.dtype)
+        piece = waveform[start:start + length]
+        row[:len(piece)] = piece
+        rows.append(row)
+        if start + length >= len(waveform):
+            return np.array(rows)
+        start += hop
+
+
+def windows_floor(waveform, length=80_000, hop=None):
+    hop = length if hop is None else hop
+    if hop > length:
+        raise ValueError("hop past the window")
+    count = 1 + max(0, (len(waveform) - length) // hop)
+    return np.stack([np.pad(waveform[i * hop:i * hop + length], (0, length - len(waveform[i * hop:i * hop + length])))
+                     for i in range(count)])
+
+
+def windows_one_too_many(waveform, length=80_000, hop=None):
+    hop = length if hop is None else hop
+    if hop > length:
+        raise ValueError("hop past the window")
+    count = 1 + len(waveform) // hop if len(waveform) > length else 1
+    return windows_by_padding(np.pad(waveform, (0, count * hop)), length, hop)[:count]
+
+
+def windows_edge_padded(waveform, length=80_000, hop=None):
+    hop = length if hop is None else hop
+    if hop > length:
+        raise ValueError("hop past the window")
+    count = 1 + max(0, math.ceil((len(waveform) - length) / hop))
+    return np.stack([np.pad(waveform[i * hop:i * hop + length], (0, length - len(waveform[i * hop:i * hop + length])),
+                            mode="edge") for i in range(count)])
+
+
+def windows_float64(waveform, length=80_000, hop=None):
+    return windows_by_padding(waveform, length, hop).astype(np.float64)
+
+
+def windows_hop_ignored(waveform, length=80_000, hop=None):
+    if hop is not None and hop > length:
+        raise ValueError("hop past the window")
+    return windows_by_padding(waveform, length)
+
+
+def windows_skip_allowed(waveform, length=80_000, hop=None):
+    hop = length if hop is None else hop
+    count = 1 + max(0, math.ceil((len(waveform) - length) / hop))
+    out = np.zeros((count, length), dtype=waveform.dtype)
+    for row in range(count):
+        piece = waveform[row * hop:row * hop + length]
+        out[row, :len(piece)] = piece
+    return out
+
+
+def windows_transposed(waveform, length=80_000, hop=None):
+    return windows_by_padding(waveform, length, hop).T
+
+
+def windows_as_list(waveform, length=80_000, hop=None):
+    return list(windows_by_padding(waveform, length, hop))
+
+
+def windows_in_place(waveform, length=80_000, hop=None):
+    waveform -= 0  # harmless
+    waveform[:1] = 0  # "clean the click at the start"
+    return windows_by_padding(waveform, length, hop)
+
+
+def windows_fixed_length(waveform, length=80_000, hop=None):
+    return windows_by_padding(waveform, 80_000, hop if hop is None or hop <= 80_000 else hop)
+
+
+def windows_wrong_error(waveform, length=80_000, hop=None):
+    if hop is not None and hop > length:
+        raise TypeError("hop past the window")
+    return windows_by_padding(waveform, length, hop)
+
+
 @dataclass
 class Case:
     check: object
@@ -953,6 +1050,14 @@ CASES = {
                 [compare_by_position, compare_ties_as_worse, compare_reversed, compare_means_only,
                  compare_common_folds],
                 ["not-by-fold", "ties-counted", "wrong-mean", "not-by-fold", "different-folds-accepted"]),
+    "10.1": Case(checks.check_cut_windows,
+                 [windows.cut_windows, windows_by_padding, windows_by_while],
+                 [windows_floor, windows_one_too_many, windows_edge_padded, windows_float64, windows_hop_ignored,
+                  windows_skip_allowed, windows_transposed, windows_as_list, windows_in_place, windows_fixed_length,
+                  windows_wrong_error],
+                 ["end-not-covered", "extra-window", "not-zero-padded", "wrong-dtype", "end-not-covered",
+                  "skip-accepted", "transposed", "not-an-array", "input-changed", "wrong-window-length",
+                  "not-value-error"]),
 }
 RIGHT = [(exercise, i) for exercise, case in CASES.items() for i in range(len(case.right))]
 WRONG = [(exercise, i) for exercise, case in CASES.items() for i in range(len(case.wrong))]

@@ -42,8 +42,10 @@ def test_the_verdict_averages_the_windows_probabilities_and_applies_the_threshol
     assert list(verdict.probabilities.values()) == pytest.approx(expected.tolist())
     assert verdict.windows == 3 and verdict.label == CATEGORIES[int(expected.argmax())]
     top = max(verdict.probabilities.values())
-    assert classify(Loudness(), ModelCard("SpectrogramCNN", CATEGORIES, threshold=top + 1e-6), recording).label \
-        == NOT_IN_CATEGORIES
+    refused = classify(Loudness(), ModelCard("SpectrogramCNN", CATEGORIES, threshold=top + 1e-6), recording)
+    assert refused.label == NOT_IN_CATEGORIES
+    said = describe(refused)  # the top probability and the threshold told apart, however close
+    assert f"none of these ({verdict.label} {top:.6f}, " in said and said.endswith(f", below the threshold {top + 1e-6:.6f})")
     assert classify(Loudness(), ModelCard("SpectrogramCNN", CATEGORIES, threshold=top - 1e-6), recording).label \
         == verdict.label
     assert describe(verdict).startswith("r.wav (11.0 s, 3 windows): ")

@@ -38,7 +38,7 @@ def test_the_packaged_checks_are_the_solutions_checks(path):
     lesson = lessons()[path.stem]
     assert notebook.metadata[KEY] == {"lesson": path.stem}
     assert _checks(notebook) == [(e.id, e.check, e.expected) for e in lesson.exercises]
-    assert 2 <= len(lesson.exercises) <= 3
+    assert (1 if path.stem == "10_your_own_sounds" else 2) <= len(lesson.exercises) <= 3
 
 
 def test_every_learner_copy_is_stamped_and_restores_to_itself_with_grading_cells():
@@ -67,14 +67,15 @@ def test_a_grading_cell_hands_over_what_the_check_cell_checks():
 def test_lessons_by_name_or_number():
     assert find_lesson("1").name == find_lesson("01").name == find_lesson("01_data").name == "01_data"
     assert find_lesson("8").name == "08_going_further"
-    with pytest.raises(NotALesson, match="no lesson '10'"):
-        find_lesson("10")
+    assert find_lesson("10").name == "10_your_own_sounds"
+    with pytest.raises(NotALesson, match="no lesson '11'"):
+        find_lesson("11")
 
 
 def test_a_lesson_without_exercises_is_named_as_such_not_graded():
     with pytest.raises(NotALesson, match="lesson '09_transfer_from_other_sounds' has no exercises to grade"):
         find_lesson("9")
-    notebook = nbformat.read(LEARNER_COPY_FILES[-1], as_version=4)
+    notebook = nbformat.read(next(p for p in LEARNER_COPY_FILES if p.stem in WITHOUT_EXERCISES), as_version=4)
     with pytest.raises(NotALesson, match="has no exercises to grade"):
         identify_lesson(notebook, "anything.ipynb")
 

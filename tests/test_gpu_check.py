@@ -74,7 +74,8 @@ def test_read_report_finds_the_line_in_an_executed_notebook():
 
 def test_the_lessons_that_train_are_those_from_lesson_4_on():
     training = [path.name[:2] for path in lesson_files(SOLUTIONS) if gpu_check.trains(nbformat.read(path, 4))]
-    assert training == ["04", "05", "06", "07", "08", "09"]
+    assert training == ["04", "05", "06", "07", "08", "09", "10"]
+    assert {p.stem for p in lesson_files(SOLUTIONS) if p.name[:2] == "10"} == gpu_check.TRAINS_WITHOUT_SAVED_MODEL
 
 
 def test_a_definition_or_a_comment_is_not_training():

@@ -85,6 +85,6 @@ def test_the_command_line_grades_a_folder_into_a_gradebook(load_script, tmp_path
 
 
 def test_the_command_line_refuses_an_unknown_lesson(tmp_path):
-    command = [sys.executable, "-m", "course_utils", "grade", str(tmp_path), "--lesson", "10"]
+    command = [sys.executable, "-m", "course_utils", "grade", str(tmp_path), "--lesson", "11"]
     result = subprocess.run(command, capture_output=True, text=True, cwd=REPO, timeout=60)
-    assert result.returncode == 2 and "no lesson '10'" in result.stderr
+    assert result.returncode == 2 and "no lesson '11'" in result.stderr

@@ -46,7 +46,7 @@ def test_every_exercise_has_right_and_wrong_answers():
     for exercise in {e for e, _, _ in ANSWERS} | {"1.1", "8.2"}:
         names = [n for e, _, n in ANSWERS if e == exercise]
         assert sum("__right_" in n for n in names) >= 2 and sum("__wrong_" in n for n in names) >= 4, exercise
-    assert len({e for e, _, _ in ANSWERS}) == 19
+    assert len({e for e, _, _ in ANSWERS}) == 20
 
 
 @pytest.mark.parametrize(("exercise", "filename", "name"), ANSWERS, ids=[n for _, _, n in ANSWERS])

@@ -53,3 +53,19 @@ def test_the_report_counts_each_kind_of_clip_against_the_threshold():
         'threshold 0.60: 3 of 4 clips of the model\'s categories still get a category; 2 of 5 clips of other '
         'categories get "none of these"',
         "without a threshold, 2 of 5 clips of other categories get a category with probability 0.90 or more"]
+
+
+@pytest.mark.parametrize("p, shown", [(0.5, "0.50"), (0.0, "0.00"), (0.97, "0.97"), (0.996, "0.996"),
+                                      (0.99997, "0.99997"), (0.9999996, "1.000000"), (1.0, "1.000000")])
+def test_a_probability_near_1_gets_the_digits_that_tell_it_from_1(p, shown):
+    from course_utils.open_set import probability_text
+
+    assert probability_text(p) == shown
+
+
+@pytest.mark.parametrize("a, b, shown", [(0.81, 0.8100001, ("0.810000", "0.810000")), (0.8141, 0.8151, ("0.81", "0.82")),
+                                         (0.5, 0.7, ("0.50", "0.70")), (0.99997, 0.5, ("0.99997", "0.50000"))])
+def test_two_probabilities_get_the_decimals_that_tell_them_apart(a, b, shown):
+    from course_utils.open_set import probability_pair
+
+    assert probability_pair(a, b) == shown

@@ -86,3 +86,25 @@ def test_saving_refuses_other_models_and_leaves_nothing_behind(tmp_path):
     assert list(tmp_path.iterdir()) == []
     with pytest.raises(FileNotFoundError, match="no saved model at"):
         load_model(tmp_path / "x.pt")
+
+
+def test_a_class_of_ones_own_is_saved_as_the_architecture_its_weights_fit(tmp_path):
+    class MyCNN(torch.nn.Module):  # another class, the same layers under the same names
+        def __init__(self, n_classes):
+            super().__init__()
+            self.features, self.classifier = SpectrogramCNN(n_classes).features, SpectrogramCNN(n_classes).classifier
+
+        def forward(self, x):
+            return self.classifier(self.features(x.unsqueeze(1)))
+
+    torch.manual_seed(0)
+    mine = MyCNN(3).eval()
+    card = save_model(mine, CATEGORIES, tmp_path / "m.pt", as_architecture="SpectrogramCNN")
+    loaded, _ = load_model(tmp_path / "m.pt")
+    x = torch.randn(2, N_MELS, N_FRAMES)
+    assert card.architecture == "SpectrogramCNN" and torch.equal(loaded(x), mine(x))
+    with pytest.raises(IncompatibleModel, match="cannot save a Sequential as a SpectrogramCNN: its weights do not fit"):
+        save_model(torch.nn.Sequential(torch.nn.Linear(2, 3)), CATEGORIES, tmp_path / "s.pt", as_architecture="SpectrogramCNN")
+    with pytest.raises(IncompatibleModel, match="cannot save a ResNet"):
+        save_model(mine, CATEGORIES, tmp_path / "r.pt", as_architecture="ResNet")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.pt"]

@@ -174,3 +174,29 @@ def test_the_prediction_title_fits_its_picture_and_the_picture_is_shown_sharp_at
     explorer.redraw()
     assert explorer.image.layout.width == f"{round(explorer.figure.get_figwidth() * SHOWN_DPI)}px"
     assert explorer.snapshot()["width"] == explorer.image.layout.width.removesuffix("px")
+
+
+def test_an_upload_is_saved_into_the_folder_as_it_arrives(tmp_path):
+    import datetime
+
+    from course_utils.widgets import RecordingsUpload
+
+    upload = RecordingsUpload(tmp_path / "mine")
+    upload.chooser.value = ({"name": "dog.wav", "type": "audio/wav", "size": 3, "content": memoryview(b"abc"),
+                             "last_modified": datetime.datetime(2026, 12, 4)},)
+    assert (tmp_path / "mine" / "dog.wav").read_bytes() == b"abc"
+    upload.chooser.value = ({"name": ".hidden", "type": "", "size": 1, "content": memoryview(b"x"),
+                             "last_modified": datetime.datetime(2026, 12, 4)},)
+    assert sorted(p.name for p in (tmp_path / "mine").iterdir()) == ["dog.wav"]
+
+
+def test_the_upload_button_leaves_a_description_in_the_saved_notebook(tmp_path, monkeypatch):
+    from course_utils import widgets as module
+    from course_utils.notebook_format import SNAPSHOT_KEY
+
+    shown = []
+    monkeypatch.setattr(module, "display", lambda data, raw, metadata: shown.append((data, metadata)))
+    module.RecordingsUpload(tmp_path / "mine").show()
+    [(data, metadata)] = shown
+    assert "application/vnd.jupyter.widget-view+json" in data and "run the notebook" in data["text/plain"]
+    assert "saved into mine/" in metadata[SNAPSHOT_KEY]["settings"]

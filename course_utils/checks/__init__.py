@@ -18,9 +18,10 @@ from .lesson5 import check_cnn, check_evaluate, check_train_epoch
 from .lesson6 import check_augmented_datasets, check_random_shift, check_time_shift
 from .lesson7 import check_finetune_optimizer, check_new_head
 from .lesson8 import check_compare_folds, check_fold_summary
+from .lesson10 import check_cut_windows
 
 __all__ = ["COURSE_VERSIONS", "AnswerError", "Verdict", "WrongAnswer", "answer_or_course", "check_augmented_datasets",
-           "check_cnn", "check_compare_folds", "check_count_trainable", "check_download", "check_evaluate",
+           "check_cnn", "check_compare_folds", "check_count_trainable", "check_cut_windows", "check_download", "check_evaluate",
            "check_finetune_optimizer", "check_fold_summary", "check_frame_count", "check_frames", "check_getitem",
            "check_lstm", "check_mel_spectrogram", "check_new_head", "check_random_shift", "check_split",
            "check_time_shift", "check_train_epoch", "check_transform_dataset"]

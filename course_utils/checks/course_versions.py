@@ -7,11 +7,12 @@ import contextlib
 import io
 from collections.abc import Callable
 
-from .. import augment, models, training
+from .. import augment, models, training, windows
 from ..datasets import spectrogram_datasets
 from .lesson4 import check_lstm
 from .lesson5 import check_cnn, check_evaluate, check_train_epoch
 from .lesson6 import check_augmented_datasets, check_random_shift
+from .lesson10 import check_cut_windows
 
 COURSE_VERSIONS: dict[str, tuple[Callable, object, str]] = {
     "4.3": (check_lstm, models.FramedLSTM, "course_utils.models.FramedLSTM"),
@@ -20,6 +21,7 @@ COURSE_VERSIONS: dict[str, tuple[Callable, object, str]] = {
     "5.3": (check_train_epoch, training.train_one_epoch, "course_utils.training.train_one_epoch"),
     "6.2": (check_random_shift, augment.RandomTimeShift, "course_utils.augment.RandomTimeShift"),
     "6.3": (check_augmented_datasets, spectrogram_datasets, "course_utils.datasets.spectrogram_datasets"),
+    "10.1": (check_cut_windows, windows.cut_windows, "course_utils.windows.cut_windows"),
 }
 
 
