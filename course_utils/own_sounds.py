@@ -42,12 +42,13 @@ def _category_sound(category: str, seconds: float, seed: int) -> np.ndarray:
     return np.concatenate(clips)[:needed]
 
 
-def _kettle(seconds: float) -> np.ndarray:
-    """A kettle's whistle, rising from 1.5 to 3 kHz over hiss: a sound of none of ESC-50's categories."""
+def _kettle(seconds: float, seed: int = 7, start_hz: float = 1500, end_hz: float = 3000,
+            hiss: float = 0.05) -> np.ndarray:
+    """A kettle's whistle, rising from `start_hz` to `end_hz` over hiss: a sound of none of ESC-50's categories."""
     t = np.arange(int(seconds * CLIP_SAMPLE_RATE)) / CLIP_SAMPLE_RATE
-    pitch = 1500 + 1500 * t / seconds
-    rng = np.random.default_rng(7)
-    sound = 0.5 * np.sin(2 * np.pi * np.cumsum(pitch) / CLIP_SAMPLE_RATE) + 0.05 * rng.standard_normal(len(t))
+    pitch = start_hz + (end_hz - start_hz) * t / seconds
+    rng = np.random.default_rng(seed)
+    sound = 0.5 * np.sin(2 * np.pi * np.cumsum(pitch) / CLIP_SAMPLE_RATE) + hiss * rng.standard_normal(len(t))
     return (0.8 * sound / np.abs(sound).max()).astype(np.float32)
 
 
@@ -83,3 +84,25 @@ def write_own_recordings(folder: str | os.PathLike, categories: Sequence[str]) -
         rows.append({"file": name, "holds": f"nothing usable ({why})", "format": "WAV", "sample_rate": None,
                      "channels": None, "seconds": None})
     return pd.DataFrame(rows).astype({"sample_rate": "Int64", "channels": "Int64"})
+
+
+# (sample rate, channels, seconds, start and end of the whistle in Hz, hiss): eight kettles, none alike
+KETTLES = ((44_100, 1, 6.0, 1500, 3000, 0.05), (16_000, 1, 3.0, 1800, 2600, 0.10),
+           (48_000, 2, 9.5, 1200, 2800, 0.03), (22_050, 1, 4.0, 2000, 3400, 0.08),
+           (44_100, 2, 12.0, 1400, 2400, 0.06), (8_000, 1, 5.0, 1600, 3000, 0.12),
+           (32_000, 1, 7.5, 1300, 3200, 0.04), (44_100, 1, 2.5, 2200, 3000, 0.07))
+
+
+def write_new_category(folder: str | os.PathLike, name: str = "kettle") -> list[Path]:
+    """Write eight generated recordings of one sound none of ESC-50's categories holds (a kettle's
+    whistle, each with its own pitch, length, hiss, rate and channels); their paths."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for number, (rate, channels, seconds, start_hz, end_hz, hiss) in enumerate(KETTLES, start=1):
+        sound = _kettle(seconds, seed=100 + number, start_hz=start_hz, end_hz=end_hz, hiss=hiss)
+        path = folder / f"{name}_{number}.{'flac' if number % 2 == 0 else 'wav'}"
+        with atomic_path(path) as temporary:
+            sf.write(temporary, _as_recorded(sound, rate, channels), rate, format=path.suffix[1:].upper())
+        written.append(path)
+    return written

@@ -1,7 +1,8 @@
 """Is a difference between two models more than noise? Two paired tests, small enough to read.
 
 - over folds: a t-interval of the per-fold differences (paired_interval);
-- on one validation set: McNemar's exact test on the clips where exactly one model is right.
+- on one validation set: McNemar's exact test on the clips where exactly one model is right;
+- and for a share measured on a few clips, how wide its uncertainty is (share_interval).
 """
 
 from __future__ import annotations
@@ -83,6 +84,15 @@ def compare_on_same_clips(name_a: str, correct_a: Sequence[bool], name_b: str, c
         return f"{counts}: the difference is within the noise of {len(correct_a)} clips."
     better = name_a if only_a > only_b else name_b
     return f"{counts}: {better} is better on these clips."
+
+
+def share_interval(hits: int, total: int, z: float = 1.96) -> tuple[float, float]:
+    """Wilson's 95% interval for a share of `hits` out of `total`: honest even at 0 or all of a few."""
+    if total < 1 or not 0 <= hits <= total:
+        raise ValueError(f"need 0 <= hits <= total and total >= 1, got {hits} of {total}")
+    centre = (hits + z * z / 2) / (total + z * z)
+    half = z / (total + z * z) * math.sqrt(hits * (total - hits) / total + z * z / 4)
+    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def _clips(count: int) -> str:

@@ -44,3 +44,17 @@ def test_the_same_call_writes_the_same_sounds(tmp_path, made):
     write_own_recordings(tmp_path, CATEGORIES)
     for name in table[table["format"].isin(["WAV", "FLAC"])]["file"]:
         assert (tmp_path / name).read_bytes() == (folder / name).read_bytes(), name
+
+
+def test_a_new_category_is_eight_different_recordings_of_one_sound(tmp_path):
+    from course_utils.own_sounds import KETTLES, write_new_category
+
+    paths = write_new_category(tmp_path / "new", "whistle")
+    assert [p.name for p in paths][:2] == ["whistle_1.wav", "whistle_2.flac"] and len(paths) == len(KETTLES) == 8
+    read, problems = read_folder(tmp_path / "new")
+    assert problems == {} and len(read) == 8
+    for path, (rate, channels, seconds, *_) in zip(paths, KETTLES):
+        info = sf.info(path)
+        assert (info.samplerate, info.channels) == (rate, channels) and info.duration == pytest.approx(seconds, abs=0.01)
+    assert len({r.waveform[:16_000].tobytes() for r in read}) == 8  # no two alike
+    assert write_new_category(tmp_path / "again", "whistle")[1].read_bytes() == paths[1].read_bytes()

@@ -55,3 +55,21 @@ def test_compare_on_same_clips_calls_a_winner_only_when_p_is_below_0_05():
                                                                            [False, True, True])
     with pytest.raises(ValueError, match="different numbers of clips: 2 and 3"):
         compare_on_same_clips("A", [True, False], "B", [True, True, False])
+
+
+@pytest.mark.parametrize("hits, total", [(0, 8), (8, 8), (5, 8), (1, 3), (30, 32), (1, 1)])
+def test_share_interval_is_wilsons_as_scipy_computes_it(hits, total):
+    from scipy.stats import binomtest
+
+    from course_utils.stats import share_interval
+
+    want = binomtest(hits, total).proportion_ci(method="wilson")
+    assert share_interval(hits, total) == pytest.approx((want.low, want.high), abs=1e-3)
+
+
+def test_share_interval_refuses_impossible_counts():
+    from course_utils.stats import share_interval
+
+    for hits, total in [(3, 2), (-1, 4), (0, 0)]:
+        with pytest.raises(ValueError, match=f"got {hits} of {total}"):
+            share_interval(hits, total)
