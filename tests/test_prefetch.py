@@ -11,6 +11,7 @@ import pytest
 
 from course_utils.constants import AUDIO_DIR, DEFAULT_CATEGORIES, METADATA_PATH
 from course_utils.download import clip_problem
+from course_utils.few_shot import pick_source_categories, prepare_source_data
 from course_utils.grading import grader, prefetch
 from course_utils.grading.exercises import find_lesson, lessons
 from course_utils.grading.grader import Limits
@@ -106,6 +107,19 @@ def test_a_failed_weights_download_leaves_nothing_behind(standin, tmp_path, monk
 def test_exactly_the_graded_lessons_that_build_resnet18_are_given_its_weights():
     uses = {path.stem for path in lesson_files() if "resnet18_transfer(" in path.read_text()}
     assert prefetch.USES_IMAGENET == uses & set(lessons()) != set()
+
+
+def test_exactly_the_graded_lessons_that_use_other_categories_get_their_clips_too(standin, tmp_path):
+    uses = {path.stem for path in lesson_files() if "prepare_source_data(" in path.read_text()}
+    assert prefetch.USES_OTHER_CATEGORIES == uses & set(lessons()) != set()
+    into = tmp_path / "ten"
+    prefetch.prefetch(find_lesson("10"), standin, into)
+    metadata = pd.read_csv(into / METADATA_PATH).set_index("filename")
+    held = set(metadata.loc[[p.name for p in (into / AUDIO_DIR).iterdir()], "category"])
+    others = pick_source_categories(DEFAULT_CATEGORIES)
+    assert held == {*DEFAULT_CATEGORIES, *others} and len(held) == 12
+    data = prepare_source_data(DEFAULT_CATEGORIES, source=str(into), cache_dir=tmp_path / "cache")
+    assert data.categories == others  # what the lesson picks from the folder is what was fetched
 
 
 @pytest.mark.parametrize("data", ["esc50", "auto", "synthetic", "https://mirror.example/esc50", None])

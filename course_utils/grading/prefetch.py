@@ -3,8 +3,9 @@
     python -m course_utils.grading.prefetch --lesson 7 --source esc50 /opt/course-data
 
 writes a folder with ESC-50's layout (its metadata, and the clips of the lesson's categories,
-each validated as the lessons validate them) and, for a lesson that builds ResNet18 with ImageNet
-weights, torch's checkpoint under `torch/`. Gradescope's setup.sh runs this when it builds the
+each validated as the lessons validate them, with those of the eight other categories a lesson
+like 10 compares against) and, for a lesson that builds ResNet18 with ImageNet weights, torch's
+checkpoint under `torch/`. Gradescope's setup.sh runs this when it builds the
 image; every submission is then graded with COURSE_DATA and TORCH_HOME pointing there.
 The folder appears whole or not at all: it is filled beside its final place and renamed into it.
 """
@@ -24,6 +25,18 @@ from .exercises import Lesson, NotALesson, find_lesson
 
 WEIGHTS_DIR = "torch"  # TORCH_HOME inside the folder
 USES_IMAGENET = frozenset({"07_transfer_learning"})  # lessons that build resnet18_transfer (tests/test_prefetch.py)
+USES_OTHER_CATEGORIES = frozenset({"10_your_own_sounds"})  # lessons that call prepare_source_data (the same test)
+
+
+def lesson_categories(lesson: Lesson, source, cache_dir: Path, categories: Sequence[str] | None = None) -> list[str]:
+    """The categories grading `lesson` reads: the chapter's (or `categories`), and others where it uses them."""
+    from ..esc50 import complete_categories, course_categories
+    from ..few_shot import pick_source_categories
+
+    targets = list(categories or course_categories())
+    if lesson.name not in USES_OTHER_CATEGORIES:
+        return targets
+    return targets + list(pick_source_categories(targets, among=complete_categories(source, cache_dir)))
 
 
 def weights_folder(folder: str | os.PathLike) -> Path | None:
@@ -51,7 +64,7 @@ def _fetch_imagenet_weights(torch_home: Path) -> Path:
 def prefetch(lesson: Lesson, source: str, into: Path, categories: Sequence[str] | None = None) -> list[Path]:
     """Fill `into` with what grading `lesson` reads from the network; the files written."""
     from ..download import download_clips  # here, not above: the grader imports this module for weights_folder
-    from ..esc50 import course_categories, load_metadata, select_categories
+    from ..esc50 import load_metadata, select_categories
     from ..sources import resolve_source
 
     into = into.resolve()
@@ -62,7 +75,7 @@ def prefetch(lesson: Lesson, source: str, into: Path, categories: Sequence[str] 
     try:
         chosen = resolve_source(source)
         metadata = load_metadata(chosen, cache_dir=staging / "cache")
-        clips = select_categories(metadata, list(categories or course_categories()))
+        clips = select_categories(metadata, lesson_categories(lesson, chosen, staging / "cache", categories))
         fetched = download_clips(clips, chosen, cache_dir=staging / "cache", progress=False)
         (staging / METADATA_PATH).parent.mkdir(parents=True)
         (staging / AUDIO_DIR).mkdir(parents=True)
@@ -97,11 +110,13 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError, RuntimeError) as error:  # DownloadError is a RuntimeError: each names the file and the reason
         print(f"prefetch for lesson {lesson.name} failed; nothing was written to {args.into}:\n{error}", file=sys.stderr)
         return 1
-    from ..esc50 import course_categories
+    import pandas as pd
 
-    clips = sum(p.parent.name == AUDIO_DIR for p in written)
+    clips = {p.name for p in written if p.parent.name == AUDIO_DIR}
+    metadata = pd.read_csv(args.into / METADATA_PATH)
+    held = metadata.loc[metadata["filename"].isin(clips), "category"].unique()
     weights = " and ResNet18's ImageNet weights" if lesson.name in USES_IMAGENET else ""
-    print(f"{args.into}: {clips} clips of {', '.join(course_categories())}, the metadata{weights}, "
+    print(f"{args.into}: {len(clips)} clips of {', '.join(held)}, the metadata{weights}, "
           f"for grading lesson {lesson.name} offline.")
     return 0
 
