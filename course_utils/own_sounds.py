@@ -1,6 +1,7 @@
 """Generated "own recordings" for learners without any (and for CI): varied as a phone's or a laptop's.
 
-They are made from the offline stand-in's sounds, not recorded: the lesson that uses them says so.
+They are made from the offline stand-in's sounds, or from real ESC-50 clips when given some, and
+re-recorded here: not a learner's recordings, and the lesson that uses them says so.
 Formats, rates, channel counts and lengths vary as real recordings do, and three files cannot be
 used at all (an empty file, a text file named .wav, a silent recording).
 """
@@ -8,7 +9,7 @@ used at all (an empty file, a text file named .wav, a silent recording).
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import librosa
@@ -17,6 +18,7 @@ import pandas as pd
 import soundfile as sf
 
 from .atomic import atomic_path
+from .audio import load_audio
 from .constants import CLIP_SAMPLE_RATE, ESC50_CATEGORIES, NOT_IN_CATEGORIES
 from .synthetic import generate_clip
 
@@ -33,13 +35,17 @@ RECORDINGS = (
 UNUSABLE = {"empty.wav": "empty", "notes.wav": "not a sound file", "silence.wav": "silent"}
 
 
-def _category_sound(category: str, seconds: float, seed: int) -> np.ndarray:
-    """`seconds` of the stand-in's `category` at 44.1 kHz: its five-second clips one after another."""
+def _category_sound(category: str, seconds: float, seed: int, clips: Sequence[Path] = ()) -> np.ndarray:
+    """`seconds` of `category` at 44.1 kHz: five-second clips one after another, from `clips`
+    (real ones, taken in turn from the `seed`-th) or else the stand-in's."""
     target = ESC50_CATEGORIES.index(category)
-    clips, needed = [], int(seconds * CLIP_SAMPLE_RATE)
-    while sum(map(len, clips)) < needed:
-        clips.append(generate_clip(f"9-{seed + len(clips)}-A-{target}.wav"))
-    return np.concatenate(clips)[:needed]
+    pieces, needed = [], int(seconds * CLIP_SAMPLE_RATE)
+    while sum(map(len, pieces)) < needed:
+        if clips:
+            pieces.append(load_audio(clips[(seed + len(pieces)) % len(clips)], CLIP_SAMPLE_RATE))
+        else:
+            pieces.append(generate_clip(f"9-{seed + len(pieces)}-A-{target}.wav"))
+    return np.concatenate(pieces)[:needed]
 
 
 def _kettle(seconds: float, seed: int = 7, start_hz: float = 1500, end_hz: float = 3000,
@@ -60,8 +66,12 @@ def _as_recorded(sound: np.ndarray, rate: int, channels: int) -> np.ndarray:
     return np.stack([resampled, 0.8 * np.roll(resampled, rate // 1000)], axis=1)
 
 
-def write_own_recordings(folder: str | os.PathLike, categories: Sequence[str]) -> pd.DataFrame:
-    """Write the generated recordings into `folder`; a table of them: file, holds, format, rate, channels, seconds."""
+def write_own_recordings(folder: str | os.PathLike, categories: Sequence[str],
+                         clips: Mapping[str, Sequence[Path]] | None = None) -> pd.DataFrame:
+    """Write the generated recordings into `folder`; a table of them: file, holds, format, rate, channels, seconds.
+
+    `clips` gives real clips per category to make them from (the stand-in's sounds otherwise).
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     rows = []
@@ -71,7 +81,8 @@ def write_own_recordings(folder: str | os.PathLike, categories: Sequence[str]) -
         fmt = name.rsplit(".", 1)[1].upper()
         if fmt not in sf.available_formats():  # libsndfile before 1.1 reads no MP3
             name, fmt = name.rsplit(".", 1)[0] + ".wav", "WAV"
-        sound = _kettle(seconds) if which is None else _category_sound(holds, seconds, 100 * seed)
+        sound = _kettle(seconds) if which is None else _category_sound(holds, seconds, 100 * seed,
+                                                                      (clips or {}).get(holds, ()))
         with atomic_path(folder / name) as temporary:
             sf.write(temporary, _as_recorded(sound, rate, channels), rate, format=fmt)
         rows.append({"file": name, "holds": holds, "format": fmt, "sample_rate": rate, "channels": channels,

@@ -58,3 +58,20 @@ def test_a_new_category_is_eight_different_recordings_of_one_sound(tmp_path):
         assert (info.samplerate, info.channels) == (rate, channels) and info.duration == pytest.approx(seconds, abs=0.01)
     assert len({r.waveform[:16_000].tobytes() for r in read}) == 8  # no two alike
     assert write_new_category(tmp_path / "again", "whistle")[1].read_bytes() == paths[1].read_bytes()
+
+
+def test_real_clips_given_for_a_category_are_what_its_recordings_are_made_of(tmp_path):
+    import numpy as np
+
+    tone = tmp_path / "1-1-A-1.wav"  # five seconds of 440 Hz, standing in for a real clip of rooster
+    sf.write(tone, (0.5 * np.sin(2 * np.pi * 440 * np.arange(5 * 44_100) / 44_100)).astype(np.float32), 44_100)
+    table = write_own_recordings(tmp_path / "own", CATEGORIES, clips={"rooster": [tone]})
+    assert table.loc[0, "file"] == "rooster_phone.wav" and table.loc[0, "sample_rate"] == 8_000
+
+    def strongest_hz(name: str) -> float:
+        samples, rate = sf.read(tmp_path / "own" / name)
+        spectrum = np.abs(np.fft.rfft(samples if samples.ndim == 1 else samples[:, 0]))
+        return float(np.fft.rfftfreq(len(samples), 1 / rate)[spectrum.argmax()])
+
+    assert strongest_hz("rooster_phone.wav") == pytest.approx(440, abs=1)  # 12 s: the tone, again and again
+    assert strongest_hz("rain_field.flac") != pytest.approx(440, abs=5)  # no clips given: the stand-in's rain
