@@ -275,6 +275,8 @@ class RecordingsUpload:
         """Display the chooser; a saved notebook and the web pages say in words what it was."""
         box = widgets.VBox([self.chooser, self.status])
         view = {"version_major": 2, "version_minor": 0, "model_id": box.model_id}
-        settings = f"a button to choose recordings, each saved into {self.folder.name}/ as it arrives; none chosen"
+        caption = (f"A button to choose your recordings (none chosen here); each file is saved into "
+                   f"{self.folder.name}/ as it arrives. Open the notebook in Colab, Binder or JupyterLab to use it.")
         display({"text/plain": "RecordingsUpload (interactive: run the notebook to choose files)",
-                 "application/vnd.jupyter.widget-view+json": view}, raw=True, metadata={SNAPSHOT_KEY: {"settings": settings}})
+                 "application/vnd.jupyter.widget-view+json": view}, raw=True,
+                metadata={SNAPSHOT_KEY: {"settings": "none chosen", "caption": caption}})

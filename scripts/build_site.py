@@ -147,10 +147,10 @@ class Media:
 
 
 def snapshot_html(snapshot: dict, media: Media) -> str:
-    """An explorer's first state as a figure: caption, picture and (when there is one) the sound."""
-    parts = ['<figure class="explorer">',
-             f"<figcaption>Interactive explorer, shown at its first setting ({html.escape(snapshot['settings'])}). "
-             "Open the notebook in Colab or Binder to move its controls.</figcaption>"]
+    """An explorer's first state as a figure: caption (the widget's own, if it gives one), picture and sound."""
+    caption = snapshot.get("caption") or (f"Interactive explorer, shown at its first setting ({snapshot['settings']}). "
+                                          "Open the notebook in Colab or Binder to move its controls.")
+    parts = ['<figure class="explorer">', f"<figcaption>{html.escape(caption)}</figcaption>"]
     if snapshot.get("png"):
         alt = snapshot.get("description") or ""
         width = f' width="{int(snapshot["width"])}"' if snapshot.get("width") else ""

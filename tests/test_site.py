@@ -247,3 +247,11 @@ def test_check_described_refuses_each_missing_description(site, page):
 def test_check_described_accepts_described_figures_and_clips(site):
     site.check_described("a.html", '<img src="a.png" alt="Bars: dog 32 and 8"><pre>Sound: a dog</pre>'
                                    '<audio src="a.wav"></audio><p>Sound: a cow</p><audio src="b.wav"></audio>')
+
+
+def test_a_widget_that_is_no_explorer_is_shown_with_its_own_caption(site, tmp_path):
+    media = site.Media(tmp_path)
+    own = site.snapshot_html({"settings": "none chosen", "caption": "A button to choose <files>."}, media)
+    assert "<figcaption>A button to choose &lt;files&gt;.</figcaption>" in own and "explorer," not in own
+    default = site.snapshot_html({"settings": "category: dog"}, media)
+    assert "Interactive explorer, shown at its first setting (category: dog)." in default

@@ -199,4 +199,4 @@ def test_the_upload_button_leaves_a_description_in_the_saved_notebook(tmp_path, 
     module.RecordingsUpload(tmp_path / "mine").show()
     [(data, metadata)] = shown
     assert "application/vnd.jupyter.widget-view+json" in data and "run the notebook" in data["text/plain"]
-    assert "saved into mine/" in metadata[SNAPSHOT_KEY]["settings"]
+    assert "saved into mine/" in metadata[SNAPSHOT_KEY]["caption"]
