@@ -23,5 +23,5 @@ What instructors run: grading/, `python -m course_utils grade`.
 
 from .constants import DEFAULT_CATEGORIES, N_SAMPLES, SAMPLE_RATE
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 __all__ = ["DEFAULT_CATEGORIES", "N_SAMPLES", "SAMPLE_RATE", "__version__"]
