@@ -336,6 +336,8 @@ def test_with_the_network_blocked_a_submission_gets_the_score_grade_gives_it(loa
         return
     assert {t["number"]: t["score"] for t in results["tests"]} == {e.id: int(row[e.id] == "correct")
                                                                     for e in LESSON.exercises}, results["output"]
+    # and nothing went differently on the way (a clip the learner's user could not read, a cell cut short)
+    assert ("While grading:" in results["output"]) == bool(row["notes"]), (results["output"], row["notes"])
 
 
 def test_the_export_command_writes_the_zip_and_refuses_an_unknown_lesson(tmp_path, capsys):

@@ -42,6 +42,14 @@ def test_the_folder_holds_the_metadata_and_exactly_the_lessons_clips_each_valid(
     assert sorted(written) == sorted(p for p in into.rglob("*") if p.is_file())
     assert not (into / prefetch.WEIGHTS_DIR).exists() and prefetch.weights_folder(into) is None
     assert into.stat().st_mode & 0o777 == 0o755 and _leftovers(tmp_path) == ["data"]
+    assert _modes(into) == {"folders": {0o755}, "files": {0o644}}  # submissions run as another user
+
+
+def _modes(folder: Path) -> dict[str, set[int]]:
+    """The permission bits found under `folder`, folders and files apart."""
+    paths = list(folder.rglob("*"))
+    return {"folders": {p.stat().st_mode & 0o777 for p in paths if p.is_dir()},
+            "files": {p.stat().st_mode & 0o777 for p in paths if p.is_file()}}
 
 
 def test_other_categories_are_fetched_when_the_lessons_are_asked_for_them(standin, tmp_path, monkeypatch):
@@ -83,6 +91,7 @@ def test_a_lesson_that_builds_resnet18_gets_its_weights_and_others_do_not(standi
         path = torch_home / "hub" / "checkpoints" / "resnet18-f37072fd.pth"
         path.parent.mkdir(parents=True)
         path.write_bytes(b"weights")
+        path.chmod(0o600)  # as torch.hub's temporary file leaves it
         return path
 
     monkeypatch.setattr(prefetch, "_fetch_imagenet_weights", fake_fetch)
@@ -90,6 +99,7 @@ def test_a_lesson_that_builds_resnet18_gets_its_weights_and_others_do_not(standi
     prefetch.prefetch(find_lesson("5"), standin, tmp_path / "five")
     assert len(fetched) == 1 and prefetch.weights_folder(tmp_path / "seven") == tmp_path / "seven" / "torch"
     assert prefetch.weights_folder(tmp_path / "five") is None
+    assert _modes(tmp_path / "seven") == {"folders": {0o755}, "files": {0o644}}
 
 
 def test_a_failed_weights_download_leaves_nothing_behind(standin, tmp_path, monkeypatch):
