@@ -143,6 +143,8 @@ def colab(args: argparse.Namespace) -> None:
         run(env / "bin" / "python", "-m", "pip", "install", "--quiet", "-r", COLAB_SET)
 
     env = venv("colab", python, COLAB_SET.read_text(), build)
+    if args.build_only:
+        return
     before = installed(env)
     if before.pop("course-utils", None):  # left by a previous run in a reused environment
         run(env / "bin" / "python", "-m", "pip", "uninstall", "--quiet", "--yes", "course_utils")
@@ -215,7 +217,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("place", choices=["colab", "binder"])
     parser.add_argument("--python", help="the interpreter to build the environment with")
-    parser.add_argument("--build-only", action="store_true", help="binder: build, do not run the lessons")
+    parser.add_argument("--build-only", action="store_true",
+                        help="build the environment (a later run reuses it), do not run the lessons")
     args = parser.parse_args()
     start = time.perf_counter()
     {"colab": colab, "binder": binder}[args.place](args)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
+from pathlib import Path
 
 import pytest
 from scripts.repo import LEARNER_COPIES, REPO, lesson_files
@@ -60,3 +62,32 @@ def test_python_is_found_by_version(emulate):
     assert found.name == f"python{version}"
     with pytest.raises(SystemExit, match="no working Python 3.99"):
         emulate.find_python("3.99")
+
+
+def test_build_only_builds_colabs_environment_and_runs_nothing_in_it(emulate, tmp_path, monkeypatch):
+    built, ran = [], []
+    monkeypatch.setattr(emulate, "venv", lambda name, python, recipe, build: built.append(name) or tmp_path)
+    monkeypatch.setattr(emulate, "run", lambda *command, **options: ran.append(command))
+    monkeypatch.setattr(emulate, "run_lessons", lambda *args, **kwargs: ran.append("lessons"))
+    monkeypatch.setattr(emulate, "installed", lambda env: ran.append("installed") or {})
+    emulate.colab(argparse.Namespace(python=sys.executable, build_only=True))
+    assert built == ["colab"] and ran == []
+
+
+def test_an_environment_built_with_the_same_recipe_is_reused_and_a_half_built_one_is_not(emulate, tmp_path,
+                                                                                           monkeypatch):
+    monkeypatch.setattr(emulate, "ENVS", tmp_path)
+    monkeypatch.setattr(emulate, "run", lambda *command, **options: (tmp_path / "colab").mkdir(exist_ok=True))
+    builds = []
+    first = emulate.venv("colab", Path(sys.executable), "recipe", builds.append)
+    assert emulate.venv("colab", Path(sys.executable), "recipe", builds.append) == first and len(builds) == 1
+    emulate.venv("colab", Path(sys.executable), "another recipe", builds.append)
+    assert len(builds) == 2
+
+    def fails(env):
+        raise RuntimeError("pip failed")
+
+    with pytest.raises(RuntimeError):
+        emulate.venv("colab", Path(sys.executable), "a third", fails)
+    emulate.venv("colab", Path(sys.executable), "a third", builds.append)
+    assert len(builds) == 3
