@@ -109,6 +109,24 @@ def load_script():
     return load
 
 
+SUBMISSION_CELL_SECONDS = 20  # the grader's per-cell limit while grading the made submissions
+
+
+@pytest.fixture(scope="session")
+def graded_submissions(load_script, tmp_path_factory) -> dict:
+    """Every submission scripts/make_submissions.py makes (lesson 1), graded once a session as `grade`
+    grades them, from the stand-in served here: file name -> Graded (test_grader, test_gradescope)."""
+    from course_utils.grading.grader import Limits, find_submissions, grade_all
+    from course_utils.server import serve_course_data
+
+    folder = tmp_path_factory.mktemp("submissions")
+    load_script("make_submissions").write(folder)
+    with serve_course_data(None, tmp_path_factory.mktemp("standin")) as url:
+        results = grade_all(find_submissions([folder]), url, Limits(cell_seconds=SUBMISSION_CELL_SECONDS), jobs=2,
+                            progress=False)
+    return {g.submission.name: g for g in results}
+
+
 CHROMIUM = Path("/usr/bin/chromium")
 # Without these, Chromium keeps trying to reach Google's services, which a closed network refuses;
 # the last lets a page's script start a clip without a click.

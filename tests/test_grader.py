@@ -11,8 +11,10 @@ import pytest
 from course_utils import notebook_format as fmt
 from course_utils.grading import grader
 from course_utils.grading.exercises import lessons
-from course_utils.grading.grader import Limits, classify, find_submissions, grade_all, grade_submission, read_submission
+from course_utils.grading.grader import Limits, classify, find_submissions, grade_submission, read_submission
 from course_utils.server import serve_course_data
+
+from conftest import SUBMISSION_CELL_SECONDS
 
 LESSON = lessons()["01_data"]
 
@@ -160,17 +162,12 @@ def test_a_notebook_of_another_lesson_than_asked_is_not_run(load_script, tmp_pat
 
 # ---- real learner copies of lesson 1, graded end to end (scripts/make_submissions.py) ----
 
-CELL_SECONDS = 20
+CELL_SECONDS = SUBMISSION_CELL_SECONDS
 
 
 @pytest.fixture(scope="module")
-def graded(load_script, tmp_path_factory) -> dict[str, grader.Graded]:
-    folder = tmp_path_factory.mktemp("submissions")
-    load_script("make_submissions").write(folder)
-    with serve_course_data(None, tmp_path_factory.mktemp("standin")) as url:
-        results = grade_all(find_submissions([folder]), url, Limits(cell_seconds=CELL_SECONDS), jobs=2,
-                            progress=False)
-    return {g.submission.name: g for g in results}
+def graded(graded_submissions) -> dict[str, grader.Graded]:
+    return graded_submissions
 
 
 def _row(graded, name):

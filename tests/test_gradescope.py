@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import re
@@ -21,6 +22,7 @@ import pytest
 
 from course_utils.grading import gradescope
 from course_utils.grading.exercises import find_lesson, lessons
+from course_utils.grading.gradebook import gradebook_csv
 from course_utils.grading.grader import ExerciseResult, Graded, Limits
 from course_utils.grading.prefetch import prefetch
 from course_utils.server import serve_course_data
@@ -285,16 +287,10 @@ def course_data(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def gradebook(load_script, tmp_path_factory, course_data) -> dict[str, dict[str, str]]:
-    """`grade --lesson 1 --csv` on the compared submissions: file name -> {exercise: result}."""
-    folder = tmp_path_factory.mktemp("made")
-    load_script("make_submissions").write(folder, COMPARED)
-    out = folder / "gradebook.csv"
-    env = os.environ | {"COURSE_DATA": course_data}
-    subprocess.run([sys.executable, "-m", "course_utils", "grade", str(folder), "--lesson", "1", "--csv", str(out),
-                    "--cell-time-limit", "60"], env=env, capture_output=True, check=False, timeout=900)
-    with out.open(newline="") as file:
-        return {row["submission"]: row for row in csv.DictReader(file)}
+def gradebook(graded_submissions) -> dict[str, dict[str, str]]:
+    """grade's gradebook rows of the compared submissions (graded once in conftest): file name -> row."""
+    rows = gradebook_csv([graded_submissions[name] for name in COMPARED])
+    return {row["submission"]: row for row in csv.DictReader(io.StringIO(rows))}
 
 
 @pytest.fixture(scope="module")
