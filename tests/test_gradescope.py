@@ -24,7 +24,7 @@ from course_utils.grading import gradescope
 from course_utils.grading.exercises import find_lesson, lessons
 from course_utils.grading.gradebook import gradebook_csv
 from course_utils.grading.grader import ExerciseResult, Graded, Limits
-from course_utils.grading.prefetch import prefetch
+from course_utils.grading.prefetch import prefetch, readable_by_all
 from course_utils.server import serve_course_data
 
 LESSON = find_lesson("01_data")
@@ -122,8 +122,7 @@ def _emulated_root(files: dict[str, bytes], lesson=LESSON, limits: Limits = Limi
         (root / name).mkdir()
     for name, content in files.items():
         (root / "submission" / name).write_bytes(content)
-    for path in [root, *root.rglob("*")]:
-        path.chmod(0o755 if path.is_dir() else 0o644)
+    readable_by_all(root)
     return root
 
 

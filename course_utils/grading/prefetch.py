@@ -61,7 +61,7 @@ def _fetch_imagenet_weights(torch_home: Path) -> Path:
         torch.hub.set_dir(previous)
 
 
-def _readable_by_all(folder: Path) -> None:
+def readable_by_all(folder: Path) -> None:
     """Folders 0755 and files 0644 from `folder` down: submissions run as another user."""
     for path in [folder, *folder.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
@@ -91,7 +91,7 @@ def prefetch(lesson: Lesson, source: str, into: Path, categories: Sequence[str] 
         shutil.rmtree(staging / "cache")
         if lesson.name in USES_IMAGENET:
             _fetch_imagenet_weights(staging / WEIGHTS_DIR)
-        _readable_by_all(staging)  # mkdtemp's 0700 and the downloads' 0600 would keep the learner's user out
+        readable_by_all(staging)  # mkdtemp's 0700 and the downloads' 0600 would keep the learner's user out
         os.replace(staging, into)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
